@@ -1,0 +1,14 @@
+package org.vqlab.core.data;
+
+import ai.djl.ndarray.NDArray;
+
+/** A batch of images (B, C, H, W) or clips (B, C, T, H, W) and their labels (B), labels may be null. */
+public record LabeledBatch(NDArray images, NDArray labels) implements AutoCloseable {
+  @Override
+  public void close() {
+    images.close();
+    if (labels != null) {
+      labels.close();
+    }
+  }
+}

@@ -1,0 +1,4 @@
+package org.vqlab.core.data;
+
+/** The dataset split a stage reads. */
+public enum Split { TRAIN, TEST }

@@ -1,0 +1,42 @@
+package org.vqlab.core.data;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.util.Progress;
+import java.io.IOException;
+
+/**
+ * A dataset of 8-bit images (C, H, W) or video clips (C, T, H, W), with class labels where they
+ * exist. Implementations are DJL {@code RandomAccessDataset}s; this interface is what training,
+ * encoding and evaluation use. The 8-bit values stay recoverable exactly through
+ * {@link #normalization()}, because bits/dim is computed on the discrete data.
+ */
+public interface VqDataset {
+
+  Split split();
+
+  /** Loads or downloads what is needed; idempotent. */
+  void prepare(Progress progress) throws IOException;
+
+  long size();
+
+  /** (C, H, W) for images, (C, T, H, W) for clips. */
+  Shape itemShape();
+
+  /** Number of classes, 0 when the data has no labels. */
+  int numClasses();
+
+  PixelNormalization normalization();
+
+  /**
+   * The items at {@code indices} as one batch on the manager's device: float32 images normalised
+   * as configured, shaped (B, itemShape...), and int64 labels (B), or null without labels.
+   */
+  LabeledBatch batch(NDManager manager, long[] indices);
+
+  /** The original bytes of one item, in (C, H, W) or (C, T, H, W) order. */
+  byte[] rawItem(long index);
+
+  /** The label of one item, -1 without labels. */
+  int label(long index);
+}

@@ -1,0 +1,27 @@
+package org.vqlab.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import org.vqlab.core.quantizer.Quantizer;
+
+/**
+ * An autoencoder with a discrete (or, for the VAE baseline, continuous) latent. Evaluation and the
+ * prior stages see models only through this interface, so a new model plugin needs no change there.
+ */
+public interface Autoencoder extends Block {
+
+  /** One training or evaluation pass: reconstruction plus every loss term, already reduced to scalars. */
+  AutoencoderOutput compute(ParameterStore parameters, NDArray images, boolean training);
+
+  /** Discrete codes per level, top (coarsest) level first; empty for a continuous-latent model. */
+  List<NDArray> encodeCodes(ParameterStore parameters, NDArray images);
+
+  /** Decodes codes (top level first) back to images in the data's normalised range. */
+  NDArray decodeCodes(ParameterStore parameters, NDList codes);
+
+  /** The quantizers, top level first; empty for a continuous-latent model. */
+  List<Quantizer> quantizers();
+}

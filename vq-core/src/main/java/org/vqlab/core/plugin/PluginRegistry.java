@@ -1,0 +1,112 @@
+package org.vqlab.core.plugin;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.Stage;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.name.Names;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import org.vqlab.core.config.ConfigError;
+import org.vqlab.core.config.Section;
+
+/**
+ * Every registered plugin, by kind and name. Built from the Guice injector of all {@link VqPlugin}s
+ * that {@link ServiceLoader} finds, so adding a jar to the classpath is all it takes.
+ */
+public final class PluginRegistry {
+  private final Injector injector;
+  private final Map<PluginKind, TreeMap<String, PluginFactory>> factories = new EnumMap<>(PluginKind.class);
+  private final List<PluginInfo> infos;
+
+  private PluginRegistry(Injector injector) {
+    this.injector = injector;
+    for (PluginKind kind : PluginKind.values()) {
+      Map<String, PluginFactory> map = injector.getInstance(Key.get(
+          new TypeLiteral<Map<String, PluginFactory>>() {}, Names.named(kind.label())));
+      TreeMap<String, PluginFactory> sorted = new TreeMap<>(map);
+      sorted.forEach((name, f) -> {
+        if (!kind.factoryType().isInstance(f)) {
+          throw new IllegalStateException(kind.label() + " '" + name + "' (" + f.getClass().getName()
+              + ") does not implement " + kind.factoryType().getName());
+        }
+      });
+      factories.put(kind, sorted);
+    }
+    List<PluginInfo> list = new ArrayList<>(injector.getInstance(Key.get(new TypeLiteral<Set<PluginInfo>>() {})));
+    list.sort(Comparator.comparing(PluginInfo::kind).thenComparing(PluginInfo::name));
+    this.infos = List.copyOf(list);
+  }
+
+  /** Loads every plugin on the class loader's path. */
+  public static PluginRegistry load(ClassLoader loader) {
+    List<com.google.inject.Module> modules = new ArrayList<>();
+    modules.add(new AbstractModule() {
+      @Override
+      protected void configure() {
+        for (PluginKind kind : PluginKind.values()) {
+          VqPluginModule.mapBinder(binder(), kind);
+        }
+        Multibinder.newSetBinder(binder(), PluginInfo.class);
+      }
+    });
+    for (VqPlugin plugin : ServiceLoader.load(VqPlugin.class, loader)) {
+      modules.add(plugin);
+    }
+    try {
+      return new PluginRegistry(Guice.createInjector(Stage.DEVELOPMENT, modules));
+    } catch (CreationException e) {
+      throw new ConfigError("plugins could not be loaded: " + e.getMessage(), e);
+    }
+  }
+
+  public static PluginRegistry load() {
+    return load(Thread.currentThread().getContextClassLoader());
+  }
+
+  public Injector injector() {
+    return injector;
+  }
+
+  public List<PluginInfo> plugins() {
+    return infos;
+  }
+
+  public TreeMap<String, PluginFactory> all(PluginKind kind) {
+    return factories.get(kind);
+  }
+
+  /** The factory registered as {@code name}; an unknown name lists the known ones. */
+  public <F extends PluginFactory> F factory(PluginKind kind, String name) {
+    PluginFactory f = factories.get(kind).get(name);
+    if (f == null) {
+      throw new ConfigError("unknown " + kind.label() + " '" + name + "'; known " + kind.label()
+          + "s: " + factories.get(kind).keySet());
+    }
+    @SuppressWarnings("unchecked")
+    F typed = (F) kind.factoryType().cast(f);
+    return typed;
+  }
+
+  /** The factory the section's {@code type} key names, e.g. {@code quantizer.type = ema}. */
+  public <F extends PluginFactory> F factory(PluginKind kind, Section section) {
+    String name = section.type();
+    PluginFactory f = factories.get(kind).get(name);
+    if (f == null) {
+      throw new ConfigError("unknown " + kind.label() + " '" + name + "' (" + section.fullKey("type")
+          + " from " + section.config().getValue("type").origin().description() + "); known "
+          + kind.label() + "s: " + factories.get(kind).keySet());
+    }
+    return factory(kind, name);
+  }
+}

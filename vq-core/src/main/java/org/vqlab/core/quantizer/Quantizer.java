@@ -1,0 +1,31 @@
+package org.vqlab.core.quantizer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+/**
+ * A vector quantizer: maps each D-dimensional vector of its input to the nearest of K codes.
+ *
+ * <p>Layouts: (B, D, H, W) images, (B, D, T, H, W) video, and flat (N, D). The codebook and any
+ * moving-average state are parameters of this block, so they are saved and loaded with the model;
+ * state that is not trained by gradient is marked so and is never handed to the optimiser.
+ */
+public interface Quantizer extends Block {
+
+  int numCodes();
+
+  int codeDim();
+
+  /**
+   * Quantizes {@code z}. In training mode the quantizer may update its state (EMA statistics,
+   * dead-code restarts); the returned quantized tensor carries the straight-through gradient.
+   */
+  QuantizerOutput quantize(ParameterStore parameters, NDArray z, boolean training);
+
+  /** The current codebook (K, D). */
+  NDArray codebook(ParameterStore parameters);
+
+  /** Restarts of dead codes since creation (0 when restarts are off). */
+  long restarts();
+}
