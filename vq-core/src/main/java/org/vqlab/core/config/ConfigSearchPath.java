@@ -71,32 +71,9 @@ public final class ConfigSearchPath {
   public TreeSet<String> options(String group) {
     TreeSet<String> names = new TreeSet<>();
     for (Path dir : directories) {
-      addConfFiles(dir.resolve(group), names);
+      addChildren(dir.resolve(group), false, names);
     }
-    try {
-      Enumeration<URL> urls = classLoader.getResources(CLASSPATH_PREFIX + group);
-      while (urls.hasMoreElements()) {
-        URL url = urls.nextElement();
-        if ("file".equals(url.getProtocol())) {
-          addConfFiles(Paths.get(url.toURI()), names);
-        } else if ("jar".equals(url.getProtocol())) {
-          JarURLConnection conn = (JarURLConnection) url.openConnection();
-          conn.setUseCaches(false);
-          try (JarFile jar = conn.getJarFile()) {
-            String prefix = CLASSPATH_PREFIX + group + "/";
-            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-              String name = e.nextElement().getName();
-              if (name.startsWith(prefix) && name.endsWith(".conf")
-                  && name.indexOf('/', prefix.length()) < 0) {
-                names.add(name.substring(prefix.length(), name.length() - 5));
-              }
-            }
-          }
-        }
-      }
-    } catch (IOException | URISyntaxException e) {
-      throw new IllegalStateException("cannot list config group '" + group + "'", e);
-    }
+    scanClasspath(CLASSPATH_PREFIX + group, false, names);
     return names;
   }
 
@@ -104,25 +81,55 @@ public final class ConfigSearchPath {
   public TreeSet<String> groups() {
     TreeSet<String> names = new TreeSet<>();
     for (Path dir : directories) {
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> s = Files.list(dir)) {
-          s.filter(Files::isDirectory).forEach(p -> names.add(p.getFileName().toString()));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
+      addChildren(dir, true, names);
     }
+    scanClasspath(CLASSPATH_PREFIX.substring(0, CLASSPATH_PREFIX.length() - 1), true, names);
     return names;
   }
 
-  private static void addConfFiles(Path dir, TreeSet<String> names) {
+  /** Adds the {@code .conf} files (without extension) or the sub-directories below a classpath folder. */
+  private void scanClasspath(String folder, boolean directoriesWanted, TreeSet<String> names) {
+    try {
+      Enumeration<URL> urls = classLoader.getResources(folder);
+      while (urls.hasMoreElements()) {
+        URL url = urls.nextElement();
+        if ("file".equals(url.getProtocol())) {
+          addChildren(Paths.get(url.toURI()), directoriesWanted, names);
+        } else if ("jar".equals(url.getProtocol())) {
+          JarURLConnection conn = (JarURLConnection) url.openConnection();
+          conn.setUseCaches(false);
+          try (JarFile jar = conn.getJarFile()) {
+            String prefix = folder + "/";
+            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+              String rest = e.nextElement().getName();
+              if (!rest.startsWith(prefix)) {
+                continue;
+              }
+              rest = rest.substring(prefix.length());
+              int slash = rest.indexOf('/');
+              if (directoriesWanted && slash > 0) {
+                names.add(rest.substring(0, slash));
+              } else if (!directoriesWanted && slash < 0 && rest.endsWith(".conf")) {
+                names.add(rest.substring(0, rest.length() - 5));
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException | URISyntaxException e) {
+      throw new IllegalStateException("cannot list config folder '" + folder + "' on the classpath", e);
+    }
+  }
+
+  private static void addChildren(Path dir, boolean directoriesWanted, TreeSet<String> names) {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> s = Files.list(dir)) {
-      s.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".conf"))
-          .forEach(n -> names.add(n.substring(0, n.length() - 5)));
+      s.filter(p -> Files.isDirectory(p) == directoriesWanted)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> directoriesWanted || n.endsWith(".conf"))
+          .forEach(n -> names.add(directoriesWanted ? n : n.substring(0, n.length() - 5)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,38 @@
+package org.vqlab.core.train;
+
+import java.util.List;
+
+/** The {@code trainer} section (and {@code prior.trainer}); see config/trainer/default.conf. */
+public record TrainerConfig(String device, int maxSteps, int batchSize, double learningRate,
+    List<Double> betas, double weightDecay, int warmupSteps, Schedule schedule,
+    double minLearningRate, double gradClip, int logEvery, int evalEvery, int evalBatches,
+    int checkpointEvery, int keepLast) {
+
+  public enum Schedule { CONSTANT, COSINE }
+
+  public TrainerConfig {
+    positive("max_steps", maxSteps);
+    positive("batch_size", batchSize);
+    positive("log_every", logEvery);
+    positive("eval_every", evalEvery);
+    positive("checkpoint_every", checkpointEvery);
+    positive("keep_last", keepLast);
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learning_rate must be > 0, got " + learningRate);
+    }
+    if (betas.size() != 2 || betas.stream().anyMatch(b -> !(b >= 0 && b < 1))) {
+      throw new IllegalArgumentException("betas must be two numbers in [0, 1), got " + betas);
+    }
+    if (weightDecay < 0 || warmupSteps < 0 || minLearningRate < 0 || gradClip < 0 || evalBatches < 0) {
+      throw new IllegalArgumentException(
+          "weight_decay, warmup_steps, min_learning_rate, grad_clip and eval_batches must be >= 0");
+    }
+    betas = List.copyOf(betas);
+  }
+
+  private static void positive(String key, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(key + " must be > 0, got " + v);
+    }
+  }
+}

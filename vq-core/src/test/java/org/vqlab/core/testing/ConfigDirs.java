@@ -1,0 +1,31 @@
+package org.vqlab.core.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.vqlab.core.config.ConfigComposer;
+import org.vqlab.core.config.ConfigSearchPath;
+
+/** Writes small config trees for tests: {@code write(dir, "model/a.conf", "x = 1")}. */
+public final class ConfigDirs {
+  private ConfigDirs() {}
+
+  public static Path write(Path dir, String relative, String content) {
+    try {
+      Path p = dir.resolve(relative);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, content);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A composer over {@code dir} and then this thread's classpath. */
+  public static ConfigComposer composer(Path dir) {
+    return new ConfigComposer(new ConfigSearchPath(List.of(dir),
+        Thread.currentThread().getContextClassLoader()));
+  }
+}

@@ -1,0 +1,62 @@
+package org.vqlab.experiments;
+
+import java.io.PrintWriter;
+import org.vqlab.core.config.ConfigError;
+import org.vqlab.core.engine.Versions;
+import org.vqlab.experiments.cli.BenchCommand;
+import org.vqlab.experiments.cli.CompareCommand;
+import org.vqlab.experiments.cli.ConfigCommand;
+import org.vqlab.experiments.cli.PluginsCommand;
+import org.vqlab.experiments.cli.StageCommands;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vq} command line. */
+@Command(name = "vq", mixinStandardHelpOptions = true, versionProvider = Vq.Version.class,
+    description = "VQLab: hierarchical vector-quantised generative models.%n"
+        + "Overrides: group=option, a.b=value, +a.b=value (add), ~a.b (remove), experiment=name.",
+    subcommands = {StageCommands.Pipeline.class, StageCommands.Prepare.class, StageCommands.Train.class,
+        StageCommands.Encode.class, StageCommands.TrainPrior.class, StageCommands.Sample.class,
+        StageCommands.Eval.class, CompareCommand.class, BenchCommand.class, PluginsCommand.class,
+        ConfigCommand.class, CommandLine.HelpCommand.class})
+public final class Vq implements Runnable {
+  /** Exit code for a configuration or usage error. */
+  public static final int CONFIG_ERROR = 2;
+  /** Exit code of a command whose stage is not built yet. */
+  public static final int NOT_BUILT = 3;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Vq());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      if (e instanceof ConfigError) {
+        err.println("error: " + e.getMessage());
+        err.flush();
+        return CONFIG_ERROR;
+      }
+      err.println("error: " + e);
+      e.printStackTrace(err);
+      err.flush();
+      return 1;
+    });
+    cli.setUnmatchedOptionsArePositionalParams(true);
+    return cli.execute(args);
+  }
+
+  /** Prints VQLab's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"VQLab " + Versions.vqlab()};
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package org.vqlab.experiments.cli;
+
+import java.util.concurrent.Callable;
+import org.vqlab.core.plugin.PluginInfo;
+import org.vqlab.core.plugin.PluginKind;
+import org.vqlab.core.plugin.PluginRegistry;
+import picocli.CommandLine.Command;
+
+/** {@code vq plugins}: every registered plugin by kind and name, with where it came from. */
+@Command(name = "plugins", description = "List registered plugins by kind and name, with their source.")
+public final class PluginsCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    PluginRegistry registry = PluginRegistry.load();
+    System.out.printf("%-10s %-24s %-28s %s%n", "KIND", "NAME", "SOURCE", "FACTORY");
+    for (PluginKind kind : PluginKind.values()) {
+      boolean any = false;
+      for (PluginInfo info : registry.plugins()) {
+        if (info.kind() == kind) {
+          any = true;
+          System.out.printf("%-10s %-24s %-28s %s%n", kind.label(), info.name(), info.source(),
+              info.factory().getName());
+        }
+      }
+      if (!any) {
+        System.out.printf("%-10s %-24s%n", kind.label(), "(none registered)");
+      }
+    }
+    return 0;
+  }
+}

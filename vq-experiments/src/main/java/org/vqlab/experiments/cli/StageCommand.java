@@ -1,0 +1,73 @@
+package org.vqlab.experiments.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vqlab.core.config.ConfigError;
+import org.vqlab.core.tracking.RunStatus;
+import org.vqlab.experiments.Vq;
+import org.vqlab.experiments.multirun.Multirun;
+import org.vqlab.experiments.run.Launch;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * A command that runs stages in a run directory. With {@code -m} it becomes a sweep whose jobs run
+ * this same command. Configuration errors exit 2 before the run directory is created.
+ */
+public abstract class StageCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-m", "--multirun"}, description = "Sweep: key=a,b,c arguments form a cartesian product of jobs.")
+  boolean multirun;
+
+  @Option(names = "--run-dir", hidden = true, description = "Run in this directory (used by multirun jobs).")
+  Path runDir;
+
+  @Parameters(arity = "0..*", paramLabel = "OVERRIDE", description = "group=option, a.b=value, +a.b=value, ~a.b, experiment=name")
+  List<String> overrides = new ArrayList<>();
+
+  /** Runs this command's stages inside the launch. */
+  protected abstract void runStages(Launch launch) throws Exception;
+
+  /** Whether the stages exist yet; a command whose stages are not built says so plainly. */
+  protected String notBuiltReason() {
+    return null;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String name = spec.name();
+    if (notBuiltReason() != null) {
+      System.err.println("vq " + name + ": " + notBuiltReason());
+      return Vq.NOT_BUILT;
+    }
+    if (multirun) {
+      return Multirun.run(name, overrides, Multirun.defaultRoot(), System.out);
+    }
+    List<String> commandLine = new ArrayList<>();
+    commandLine.add("vq");
+    commandLine.add(name);
+    commandLine.addAll(overrides);
+    Launch launch = Launch.start(name, overrides, runDir, commandLine);
+    try {
+      runStages(launch);
+    } catch (ConfigError e) {
+      launch.finish(RunStatus.FAILED);
+      throw e;
+    } catch (InterruptedException e) {
+      launch.finish(RunStatus.KILLED);
+      throw e;
+    } catch (Exception | Error e) {
+      launch.finish(RunStatus.FAILED);
+      throw e;
+    }
+    launch.close();
+    System.out.println(launch.directory().path());
+    return 0;
+  }
+}

@@ -1,0 +1,91 @@
+package org.vqlab.experiments.cli;
+
+import org.vqlab.experiments.run.Launch;
+import org.vqlab.experiments.stages.PrepareStage;
+import picocli.CommandLine.Command;
+
+/** The stage commands of an experiment: train -> encode -> train-prior -> sample -> eval. */
+public final class StageCommands {
+  private StageCommands() {}
+
+  /** {@code vq prepare}: locate or download the dataset and record its statistics. */
+  @Command(name = "prepare", description = "Locate (or download) and check the dataset; log its statistics.")
+  public static final class Prepare extends StageCommand {
+    @Override
+    protected void runStages(Launch launch) throws Exception {
+      launch.stage("prepare", new PrepareStage());
+    }
+  }
+
+  /** {@code vq train}: the autoencoder training stage. */
+  @Command(name = "train", description = "Train the autoencoder.")
+  public static final class Train extends StageCommand {
+    @Override
+    protected String notBuiltReason() {
+      return "the training stage is not built yet (issue 5)";
+    }
+
+    @Override
+    protected void runStages(Launch launch) {}
+  }
+
+  /** {@code vq encode}: codes of the train and test splits. */
+  @Command(name = "encode", description = "Encode the dataset into the run's code store.")
+  public static final class Encode extends StageCommand {
+    @Override
+    protected String notBuiltReason() {
+      return "the encode stage is not built yet (issue 6)";
+    }
+
+    @Override
+    protected void runStages(Launch launch) {}
+  }
+
+  /** {@code vq train-prior}: the priors over codes. */
+  @Command(name = "train-prior", description = "Train the prior(s) over the stored codes.")
+  public static final class TrainPrior extends StageCommand {
+    @Override
+    protected String notBuiltReason() {
+      return "the prior training stage is not built yet (issue 6)";
+    }
+
+    @Override
+    protected void runStages(Launch launch) {}
+  }
+
+  /** {@code vq sample}: ancestral sampling and decoding. */
+  @Command(name = "sample", description = "Sample codes from the prior(s) and decode them.")
+  public static final class Sample extends StageCommand {
+    @Override
+    protected String notBuiltReason() {
+      return "the sampling stage is not built yet (issue 6)";
+    }
+
+    @Override
+    protected void runStages(Launch launch) {}
+  }
+
+  /** {@code vq eval}: metrics and the report. */
+  @Command(name = "eval", description = "Evaluate a run: bits/dim, reconstruction, codebook usage; write the report.")
+  public static final class Eval extends StageCommand {
+    @Override
+    protected String notBuiltReason() {
+      return "the evaluation stage is not built yet (issue 7)";
+    }
+
+    @Override
+    protected void runStages(Launch launch) {}
+  }
+
+  /** {@code vq pipeline}: every stage in order. */
+  @Command(name = "pipeline", description = "Run train, encode, train-prior, sample and eval in order.")
+  public static final class Pipeline extends StageCommand {
+    @Override
+    protected String notBuiltReason() {
+      return "the pipeline needs the training stage, which is not built yet (issue 5)";
+    }
+
+    @Override
+    protected void runStages(Launch launch) {}
+  }
+}

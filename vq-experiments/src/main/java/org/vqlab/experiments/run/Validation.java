@@ -1,0 +1,40 @@
+package org.vqlab.experiments.run;
+
+import org.vqlab.core.config.ComposedConfig;
+import org.vqlab.core.config.Section;
+import org.vqlab.core.plugin.PluginFactory;
+import org.vqlab.core.plugin.PluginKind;
+import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.train.TrainerConfig;
+
+/**
+ * Binds every section a launch will use, once, before any heavy work: the top-level keys, the
+ * trainer, and each selected plugin's section by its own config record. Throws ConfigError.
+ */
+public final class Validation {
+  private Validation() {}
+
+  public static LaunchConfig validate(ComposedConfig composed, PluginRegistry registry) {
+    Section root = composed.root();
+    LaunchConfig launch = Section.root(composed.config().withOnlyPath("name").withFallback(
+            composed.config().withOnlyPath("seed")).withFallback(composed.config().withOnlyPath("output_dir"))
+        .withFallback(composed.config().withOnlyPath("engine")))
+        .bind(LaunchConfig.class);
+    if (composed.config().hasPath("trainer")) {
+      root.child("trainer").bind(TrainerConfig.class);
+    }
+    for (PluginKind kind : PluginKind.values()) {
+      if (kind == PluginKind.TRACKER) {
+        Section tracking = root.child(kind.group());
+        for (PluginFactory f : registry.all(kind).values()) {
+          f.validate(tracking);
+        }
+      } else if (kind != PluginKind.METRIC && composed.config().hasPath(kind.group())) {
+        Section section = root.child(kind.group());
+        PluginFactory f = registry.factory(kind, section);
+        f.validate(section);
+      }
+    }
+    return launch;
+  }
+}
