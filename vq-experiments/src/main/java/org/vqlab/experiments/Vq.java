@@ -35,17 +35,24 @@ public final class Vq implements Runnable {
   }
 
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs {@code vq} with the given output and error streams; returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Vq());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
+      PrintWriter errors = commandLine.getErr();
       if (e instanceof ConfigError) {
-        err.println("error: " + e.getMessage());
-        err.flush();
+        errors.println("error: " + e.getMessage());
+        errors.flush();
         return CONFIG_ERROR;
       }
-      err.println("error: " + e);
-      e.printStackTrace(err);
-      err.flush();
+      errors.println("error: " + e);
+      e.printStackTrace(errors);
+      errors.flush();
       return 1;
     });
     cli.setUnmatchedOptionsArePositionalParams(true);

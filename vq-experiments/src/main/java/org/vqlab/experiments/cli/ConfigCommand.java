@@ -21,12 +21,16 @@ public final class ConfigCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "OVERRIDE", description = "group=option, a.b=value, +a.b=value, ~a.b")
   List<String> overrides = new ArrayList<>();
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    java.io.PrintWriter out = spec.commandLine().getOut();
     ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
         Thread.currentThread().getContextClassLoader())).compose(overrides);
     Validation.validate(composed, PluginRegistry.load());
-    System.out.print(origins ? composed.renderWithOrigins() : composed.render());
+    out.print(origins ? composed.renderWithOrigins() : composed.render());
     return 0;
   }
 }

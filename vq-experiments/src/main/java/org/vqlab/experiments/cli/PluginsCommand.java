@@ -9,21 +9,25 @@ import picocli.CommandLine.Command;
 /** {@code vq plugins}: every registered plugin by kind and name, with where it came from. */
 @Command(name = "plugins", description = "List registered plugins by kind and name, with their source.")
 public final class PluginsCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    java.io.PrintWriter out = spec.commandLine().getOut();
     PluginRegistry registry = PluginRegistry.load();
-    System.out.printf("%-10s %-24s %-28s %s%n", "KIND", "NAME", "SOURCE", "FACTORY");
+    out.printf("%-10s %-24s %-28s %s%n", "KIND", "NAME", "SOURCE", "FACTORY");
     for (PluginKind kind : PluginKind.values()) {
       boolean any = false;
       for (PluginInfo info : registry.plugins()) {
         if (info.kind() == kind) {
           any = true;
-          System.out.printf("%-10s %-24s %-28s %s%n", kind.label(), info.name(), info.source(),
+          out.printf("%-10s %-24s %-28s %s%n", kind.label(), info.name(), info.source(),
               info.factory().getName());
         }
       }
       if (!any) {
-        System.out.printf("%-10s %-24s%n", kind.label(), "(none registered)");
+        out.printf("%-10s %-24s%n", kind.label(), "(none registered)");
       }
     }
     return 0;

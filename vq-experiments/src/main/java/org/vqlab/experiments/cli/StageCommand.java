@@ -31,6 +31,13 @@ public abstract class StageCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "OVERRIDE", description = "group=option, a.b=value, +a.b=value, ~a.b, experiment=name")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--multirun-dir", description = "Where sweeps are created (default: ./multirun).")
+  Path multirunDir;
+
+  private Path multirunRoot() {
+    return multirunDir != null ? multirunDir : Multirun.defaultRoot();
+  }
+
   /** Runs this command's stages inside the launch. */
   protected abstract void runStages(Launch launch) throws Exception;
 
@@ -43,11 +50,15 @@ public abstract class StageCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String name = spec.name();
     if (notBuiltReason() != null) {
-      System.err.println("vq " + name + ": " + notBuiltReason());
+      spec.commandLine().getErr().println("vq " + name + ": " + notBuiltReason());
+      spec.commandLine().getErr().flush();
       return Vq.NOT_BUILT;
     }
     if (multirun) {
-      return Multirun.run(name, overrides, Multirun.defaultRoot(), System.out);
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      int code = Multirun.run(name, overrides, multirunRoot(), out);
+      out.flush();
+      return code;
     }
     List<String> commandLine = new ArrayList<>();
     commandLine.add("vq");
@@ -67,7 +78,8 @@ public abstract class StageCommand implements Callable<Integer> {
       throw e;
     }
     launch.close();
-    System.out.println(launch.directory().path());
+    spec.commandLine().getOut().println(launch.directory().path());
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }
