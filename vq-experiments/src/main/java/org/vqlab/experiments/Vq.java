@@ -50,6 +50,11 @@ public final class Vq implements Runnable {
         errors.flush();
         return CONFIG_ERROR;
       }
+      if (e instanceof org.vqlab.experiments.stages.StageFailure) {
+        errors.println("error: " + e.getMessage());
+        errors.flush();
+        return 1;
+      }
       errors.println("error: " + e);
       e.printStackTrace(errors);
       errors.flush();

@@ -92,7 +92,24 @@ public final class ConfigComposer {
     Declared declared = new Declared(composed);
     declared.checkAll(experimentConfig);
     composed = experimentConfig.withFallback(composed);
+    return finish(composed, declared, keyOverrides, Map.copyOf(choices), experiment, arguments);
+  }
 
+  /**
+   * Composes on top of a saved, resolved config (a run directory's {@code config.conf}): only key
+   * overrides are allowed, since the group choices are already made.
+   */
+  public ComposedConfig composeFrom(Config saved, Map<String, String> choices, String experiment,
+      List<String> arguments) {
+    List<Override> keyOverrides = new ArrayList<>();
+    for (String arg : arguments) {
+      keyOverrides.add(Override.parse(arg));
+    }
+    return finish(saved, new Declared(saved), keyOverrides, choices, experiment, arguments);
+  }
+
+  private ComposedConfig finish(Config composed, Declared declared, List<Override> keyOverrides,
+      Map<String, String> choices, String experiment, List<String> arguments) {
     for (Override o : keyOverrides) {
       composed = apply(composed, o, declared);
     }
@@ -102,7 +119,7 @@ public final class ConfigComposer {
     } catch (ConfigException.UnresolvedSubstitution e) {
       throw new ConfigError("cannot resolve interpolation: " + e.getMessage(), e);
     }
-    return new ComposedConfig(resolved, Map.copyOf(choices), experiment, List.copyOf(arguments));
+    return new ComposedConfig(resolved, choices, experiment, List.copyOf(arguments));
   }
 
   private Config apply(Config composed, Override o, Declared declared) {

@@ -38,6 +38,12 @@ public abstract class StageCommand implements Callable<Integer> {
     return multirunDir != null ? multirunDir : Multirun.defaultRoot();
   }
 
+  /** The run directory given by {@code run=<dir>} or {@code resume=<dir>}, or null. */
+  protected Path existingRun;
+
+  /** True for {@code resume=<dir>}: continue training from the last checkpoint. */
+  protected boolean resume;
+
   /** Runs this command's stages inside the launch. */
   protected abstract void runStages(Launch launch) throws Exception;
 
@@ -64,7 +70,17 @@ public abstract class StageCommand implements Callable<Integer> {
     commandLine.add("vq");
     commandLine.add(name);
     commandLine.addAll(overrides);
-    Launch launch = Launch.start(name, overrides, runDir, commandLine);
+    List<String> configArgs = new ArrayList<>();
+    for (String arg : overrides) {
+      if (arg.startsWith("run=") || arg.startsWith("resume=")) {
+        existingRun = Path.of(arg.substring(arg.indexOf('=') + 1));
+        resume = arg.startsWith("resume=");
+      } else {
+        configArgs.add(arg);
+      }
+    }
+    Launch launch = existingRun != null ? Launch.inRun(name, existingRun, configArgs, commandLine)
+        : Launch.start(name, configArgs, runDir, commandLine);
     try {
       runStages(launch);
     } catch (ConfigError e) {

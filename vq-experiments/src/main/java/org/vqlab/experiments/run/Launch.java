@@ -78,6 +78,10 @@ public final class Launch implements AutoCloseable {
         ? composed.root().child("trainer").bind(TrainerConfig.class).device() : "auto";
     this.device = EngineSetup.device(engine, deviceSpec);
 
+    // A launch in an existing run directory (resume, or a later stage) keeps what is there.
+    for (String file : List.of(RunDirectory.CONFIG, RunDirectory.OVERRIDES, RunDirectory.PROVENANCE)) {
+      directory.keepPrevious(file);
+    }
     RunDirectory.writeAtomically(directory.resolve(RunDirectory.CONFIG), composed.render());
     RunDirectory.writeAtomically(directory.resolve(RunDirectory.OVERRIDES),
         String.join("\n", composed.arguments()) + (composed.arguments().isEmpty() ? "" : "\n"));
@@ -132,6 +136,26 @@ public final class Launch implements AutoCloseable {
     RunDirectory dir = runDir != null ? RunDirectory.at(runDir)
         : RunDirectory.createNew(Paths.get(lc.outputDir()).resolve(lc.name()), LocalDateTime.now());
     return new Launch(command, composed, registry, lc, dir, commandLine);
+  }
+
+  /**
+   * Starts a launch in an existing run directory with its saved {@code config.conf} and further
+   * key overrides (e.g. {@code trainer.max_steps=20000} to train longer).
+   */
+  public static Launch inRun(String command, Path runDir, List<String> overrides,
+      List<String> commandLine) throws IOException {
+    Path saved = runDir.resolve(RunDirectory.CONFIG);
+    if (!java.nio.file.Files.isRegularFile(saved)) {
+      throw new org.vqlab.core.config.ConfigError("'" + runDir + "' is not a run directory: "
+          + saved + " does not exist");
+    }
+    com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseFile(saved.toFile());
+    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(
+        Thread.currentThread().getContextClassLoader()));
+    ComposedConfig composed = composer.composeFrom(config, Map.of(), null, overrides);
+    PluginRegistry registry = PluginRegistry.load();
+    LaunchConfig lc = Validation.validate(composed, registry);
+    return new Launch(command, composed, registry, lc, RunDirectory.at(runDir), commandLine);
   }
 
   public ComposedConfig config() {

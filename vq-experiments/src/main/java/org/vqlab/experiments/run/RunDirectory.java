@@ -57,6 +57,29 @@ public final class RunDirectory {
     return path.resolve(name);
   }
 
+  /**
+   * Renames an existing file to {@code name.<yyyy-MM-dd_HH-mm-ss>.<ext>} so that a later launch in
+   * this directory never overwrites what an earlier one wrote.
+   */
+  public void keepPrevious(String name) throws IOException {
+    Path file = path.resolve(name);
+    if (!Files.exists(file)) {
+      return;
+    }
+    int dot = name.lastIndexOf('.');
+    String stem = dot < 0 ? name : name.substring(0, dot);
+    String ext = dot < 0 ? "" : name.substring(dot);
+    String stamp = STAMP.format(LocalDateTime.ofInstant(Files.getLastModifiedTime(file).toInstant(),
+        java.time.ZoneId.systemDefault()));
+    for (int i = 0; ; i++) {
+      Path target = path.resolve(stem + "." + stamp + (i == 0 ? "" : "_" + i) + ext);
+      if (!Files.exists(target)) {
+        Files.move(file, target);
+        return;
+      }
+    }
+  }
+
   /** Writes a file atomically: a temporary file next to it, then a rename. */
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());

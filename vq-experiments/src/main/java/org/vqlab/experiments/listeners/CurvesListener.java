@@ -1,0 +1,51 @@
+package org.vqlab.experiments.listeners;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.vqlab.core.train.Trainer;
+import org.vqlab.core.train.TrainingListener;
+import org.vqlab.eval.figures.TrainingCurves;
+import org.vqlab.experiments.run.RunDirectory;
+import org.vqlab.experiments.tracking.Tracking;
+
+/**
+ * At the end of training, PNG plots of the curves from metrics.jsonl: losses (train and eval) and
+ * codebook usage (perplexity and codes used per level).
+ */
+public final class CurvesListener implements TrainingListener {
+  private final Path runDir;
+  private final String stage;
+  private final String prefix;
+  private final Tracking tracking;
+
+  public CurvesListener(Path runDir, String stage, String prefix, Tracking tracking) {
+    this.runDir = runDir;
+    this.stage = stage;
+    this.prefix = prefix;
+    this.tracking = tracking;
+  }
+
+  @Override
+  public void onEnd(Trainer trainer, Trainer.Result result) {
+    Path metrics = runDir.resolve(RunDirectory.METRICS);
+    Path figures = runDir.resolve("figures");
+    try {
+      Map<String, TrainingCurves.Series> losses = TrainingCurves.read(metrics, stage,
+          n -> n.startsWith(prefix) && (n.endsWith("/loss") || n.endsWith("/mse") || n.contains("_loss")));
+      Path lossFile = figures.resolve(stage + "_losses.png");
+      TrainingCurves.writePng(lossFile, stage + ": losses", losses, true);
+      tracking.logArtifact(lossFile, "figures");
+      Map<String, TrainingCurves.Series> usage = TrainingCurves.read(metrics, stage,
+          n -> n.startsWith(prefix) && (n.contains("perplexity") || n.contains("codes_used")));
+      if (!usage.isEmpty()) {
+        Path usageFile = figures.resolve(stage + "_codebook_usage.png");
+        TrainingCurves.writePng(usageFile, stage + ": codebook usage", usage, false);
+        tracking.logArtifact(usageFile, "figures");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot plot the training curves", e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package org.vqlab.experiments.stages;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vqlab.core.data.LabeledBatch;
+import org.vqlab.core.model.Autoencoder;
+import org.vqlab.core.model.AutoencoderOutput;
+import org.vqlab.core.quantizer.CodebookUsage;
+import org.vqlab.core.quantizer.Quantizer;
+import org.vqlab.core.train.TrainingTask;
+
+/**
+ * Trains any autoencoder plugin. Evaluation adds codebook usage over the whole pass, per level:
+ * perplexity, codes used and dead codes (never used in the pass).
+ */
+public final class AutoencoderTask implements TrainingTask {
+  private final Autoencoder model;
+  private final NDManager manager;
+  private final List<String> levelNames;
+  private List<CodebookUsage> usage = List.of();
+
+  public AutoencoderTask(Autoencoder model, NDManager manager) {
+    this.model = model;
+    this.manager = manager;
+    List<String> names = new ArrayList<>();
+    int levels = model.quantizers().size();
+    for (int i = 0; i < levels; i++) {
+      names.add(levelName(i, levels));
+    }
+    this.levelNames = List.copyOf(names);
+  }
+
+  /** "top"/"bottom" for two levels, "codes" for one, "level0".. (top first) otherwise. */
+  public static String levelName(int index, int levels) {
+    if (levels == 1) {
+      return "codes";
+    }
+    if (levels == 2) {
+      return index == 0 ? "top" : "bottom";
+    }
+    return "level" + index;
+  }
+
+  public Autoencoder model() {
+    return model;
+  }
+
+  @Override
+  public Block block() {
+    return model;
+  }
+
+  @Override
+  public StepOutput forward(ParameterStore parameters, LabeledBatch batch, boolean training) {
+    AutoencoderOutput out = model.compute(parameters, batch.images(), training);
+    lastOutput = out;
+    return new StepOutput(out.loss(), out.terms());
+  }
+
+  private AutoencoderOutput lastOutput;
+
+  @Override
+  public void startEvaluation() {
+    usage.forEach(CodebookUsage::close);
+    List<CodebookUsage> fresh = new ArrayList<>();
+    for (Quantizer q : model.quantizers()) {
+      fresh.add(CodebookUsage.start(q, manager));
+    }
+    usage = fresh;
+  }
+
+  @Override
+  public void observeEvaluation(ParameterStore parameters, LabeledBatch batch, StepOutput output) {
+    List<NDArray> codes = lastOutput.codes();
+    for (int i = 0; i < codes.size() && i < usage.size(); i++) {
+      usage.get(i).add(codes.get(i));
+    }
+  }
+
+  @Override
+  public Map<String, Double> finishEvaluation() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int i = 0; i < usage.size(); i++) {
+      CodebookUsage.Summary s = usage.get(i).summary();
+      String level = levelNames.get(i);
+      m.put("pass_perplexity/" + level, s.perplexity());
+      m.put("pass_codes_used/" + level, (double) s.codesUsed());
+      m.put("pass_dead_codes/" + level, (double) (s.histogram().length - s.codesUsed()));
+    }
+    return m;
+  }
+}
