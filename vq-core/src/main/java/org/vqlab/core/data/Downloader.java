@@ -19,7 +19,8 @@ import java.time.Duration;
  */
 final class Downloader {
   private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NORMAL).build();
+      .connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NORMAL)
+      .proxy(java.net.ProxySelector.getDefault()).build();
 
   private Downloader() {}
 

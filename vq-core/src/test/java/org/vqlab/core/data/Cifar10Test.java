@@ -97,6 +97,24 @@ class Cifar10Test {
   }
 
   @Test
+  void djlGetDataBatchesRecordsWithTheBuilderSampler() throws Exception {
+    CifarFiles.writeDir(dir, 2, 3);
+    Cifar10Dataset test = builder(dir).optSplit(Split.TEST).setSampling(2, false).build();
+    test.prepare(null);
+    try (NDManager m = NDManager.newBaseManager()) {
+      int batches = 0;
+      for (ai.djl.training.dataset.Batch b : test.getData(m)) {
+        assertEquals(new Shape(batches == 0 ? 2 : 1, 3, 32, 32), b.getData().head().getShape());
+        long[] labels = b.getLabels().head().toLongArray();
+        assertEquals(CifarFiles.label(5, 2 * batches), labels[0]);
+        b.close();
+        batches++;
+      }
+      assertEquals(2, batches);
+    }
+  }
+
+  @Test
   void truncatedBatchIsNamed() throws IOException {
     CifarFiles.writeDir(dir, 2, 2);
     Path f = dir.resolve("data_batch_3.bin");
