@@ -49,6 +49,11 @@ class IdxErrorsTest {
       assertEquals(4, d.itemShape().get(2));
       assertEquals(3, d.label(3));
       assertEquals((byte) (16 * 2 + 1) * 7 & 0xff, d.rawItem(2)[1] & 0xff);
+      // prepare is idempotent: a second call neither reads the (now missing) files nor changes data.
+      Files.delete(dir.resolve("t10k-images-idx3-ubyte" + (gzip ? ".gz" : "")));
+      d.prepare(null);
+      assertEquals(5, d.size());
+      assertEquals((byte) (16 * 2 + 1) * 7 & 0xff, d.rawItem(2)[1] & 0xff);
     }
   }
 
