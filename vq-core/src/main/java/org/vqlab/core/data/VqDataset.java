@@ -39,4 +39,15 @@ public interface VqDataset {
 
   /** The label of one item, -1 without labels. */
   int label(long index);
+
+  /** The seed of the dataset's random choices (subset, epoch shuffling with BatchSampler). */
+  default long shuffleSeed() {
+    return 0;
+  }
+
+  /**
+   * Tells the dataset which epoch its batches belong to, so random augmentation (flips) is a
+   * function of (seed, epoch, index) and a resumed run sees the same items.
+   */
+  default void setEpoch(long epoch) {}
 }
