@@ -85,7 +85,12 @@ public final class TrainStage implements Launch.StageBody {
       Map<String, Object> header = new LinkedHashMap<>();
       header.put("stage", NAME);
       header.put("config", launch.config().render());
-      Trainer trainer = new Trainer(config, task, built.train(), s -> sampler.batchAtStep(s - 1),
+      VqDataset train = built.train();
+      Trainer trainer = new Trainer(config, task, train, s -> {
+        // Per-epoch augmentation (flips) is a function of the epoch: set it before each batch.
+        train.setEpoch(sampler.epochOfStep(s - 1));
+        return sampler.batchAtStep(s - 1);
+      },
           built.test(), manager, launch.engine(), launch.launchConfig().seed(),
           new Checkpoints(runDir.resolve(CHECKPOINTS), config.keepLast()), header, listeners);
       if (resume) {
