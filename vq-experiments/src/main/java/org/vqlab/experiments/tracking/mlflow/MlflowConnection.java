@@ -85,8 +85,20 @@ final class MlflowConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Looks the name up with a search rather than get-by-name: the Java client answers a missing
+   * experiment's 404 with three retries and a warning each.
+   */
+  private Optional<Service.Experiment> findExperiment(String name) {
+    if (name.contains("'")) {
+      return client.getExperimentByName(name);
+    }
+    return client.searchExperiments("name = '" + name + "'").getItems().stream()
+        .filter(e -> e.getName().equals(name)).findFirst();
+  }
+
   private String findOrCreateExperiment(String name) {
-    Optional<Service.Experiment> found = client.getExperimentByName(name);
+    Optional<Service.Experiment> found = findExperiment(name);
     if (found.isEmpty()) {
       try {
         return client.createExperiment(name);
