@@ -312,7 +312,7 @@ final class MlflowSender {
   }
 
   private synchronized void noteOutage(Exception e) {
-    if (!outage) {
+    if (!outage && !givingUp) {
       outage = true;
       LOG.warn("MLflow at {} is not reachable ({}); queuing and retrying, training goes on",
           connection.config.uri(), e.toString());

@@ -29,6 +29,8 @@ import org.vqlab.experiments.tracking.mlflow.MlflowSender.RunHandle;
 public final class MlflowTracker implements Tracker {
   /** The key of this tracker's run id in {@link RunInfo#parentIds()} and the sweep environment. */
   public static final String PARENT_ID_KEY = "mlflow";
+  /** The artifact directory for checkpoints; see {@code tracking.mlflow.log_checkpoints}. */
+  public static final String CHECKPOINTS = "checkpoints";
   static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final Logger LOG = LoggerFactory.getLogger(MlflowTracker.class);
 
@@ -47,7 +49,7 @@ public final class MlflowTracker implements Tracker {
     this.secrets = credentials.secrets();
     this.sender = new MlflowSender(new MlflowConnection(config, credentials));
     List<Map.Entry<String, String>> p = new ArrayList<>();
-    MlflowLimits.entries(run.params(), config.maxValueLength(), secrets)
+    MlflowLimits.entries(run.params() == null ? Map.of() : run.params(), config.maxValueLength(), secrets)
         .forEach((k, v) -> p.add(Map.entry(k, v)));
     this.params = List.copyOf(p);
 
@@ -59,13 +61,15 @@ public final class MlflowTracker implements Tracker {
     if (run.directory() != null) {
       tags.put("vqlab.run_directory", run.directory().toAbsolutePath().toString());
     }
-    tags.putAll(run.tags());
+    if (run.tags() != null) {
+      tags.putAll(run.tags());
+    }
     this.launchTags = MlflowLimits.entries(tags, config.maxValueLength(), secrets);
 
     String name = run.runName() == null || run.runName().isBlank()
         ? run.experiment() + " " + LocalDateTime.now().format(RUN_TIME) : run.runName();
     this.launch = new RunHandle(name);
-    String sweepRunId = run.parentIds().get(PARENT_ID_KEY);
+    String sweepRunId = run.parentIds() == null ? null : run.parentIds().get(PARENT_ID_KEY);
     sender.enqueue(new MlflowSender.CreateRun(launch, null, sweepRunId, System.currentTimeMillis(),
         runTags(name, null)));
     sender.enqueue(new MlflowSender.LogParams(launch, params));
@@ -120,10 +124,16 @@ public final class MlflowTracker implements Tracker {
     sender.enqueueMetric(current(), new MlflowConnection.Point(key, value, step, timestampMillis));
   }
 
-  /** A file, or every file under a directory (keeping its layout), below {@code artifactPath}. */
+  /**
+   * A file, or every file under a directory (keeping its layout), below {@code artifactPath}.
+   * Artifacts under {@value #CHECKPOINTS} are uploaded only with {@code log_checkpoints = true}.
+   */
   @Override
   public void logArtifact(Path file, String artifactPath) {
     String dir = artifactPath == null ? "" : artifactPath.replace('\\', '/').replaceAll("^/+|/+$", "");
+    if (!config.logCheckpoints() && (dir.equals(CHECKPOINTS) || dir.startsWith(CHECKPOINTS + "/"))) {
+      return;
+    }
     String prefix = dir.isEmpty() ? "" : dir + "/";
     RunHandle target = current();
     if (Files.isDirectory(file)) {

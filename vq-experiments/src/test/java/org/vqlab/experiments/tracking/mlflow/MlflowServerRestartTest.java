@@ -71,7 +71,7 @@ class MlflowServerRestartTest {
     String uri = "http://127.0.0.1:" + port;
     MlflowServerApi api = new MlflowServerApi(uri);
     RunInfo run = MlflowTestRuns.run(dir, "name = restart", "restart", Map.of(), Map.of());
-    MlflowTracker tracker = new MlflowTracker(MlflowTestRuns.config(uri, "vqlab-restart"),
+    MlflowTracker tracker = new MlflowTracker(MlflowTestRuns.config(uri, "vqlab-restart", true),
         MlflowCredentials.none(), run);
     tracker.stageStarted("train");
     for (long step = 0; step < 1500; step++) {

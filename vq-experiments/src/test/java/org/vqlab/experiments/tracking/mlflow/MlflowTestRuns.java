@@ -37,6 +37,10 @@ final class MlflowTestRuns {
 
   /** A config for tests: short timeouts and back-off so that outages resolve in seconds. */
   static MlflowTrackingConfig config(String uri, String experiment) {
-    return new MlflowTrackingConfig(uri, experiment, false, 2, 10, 60, 120, 1, 200_000, 1000, 6000);
+    return config(uri, experiment, false);
+  }
+
+  static MlflowTrackingConfig config(String uri, String experiment, boolean logCheckpoints) {
+    return new MlflowTrackingConfig(uri, experiment, logCheckpoints, 2, 10, 60, 120, 1, 200_000, 1000, 6000);
   }
 }

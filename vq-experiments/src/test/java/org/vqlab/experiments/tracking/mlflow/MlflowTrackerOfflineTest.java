@@ -38,4 +38,27 @@ class MlflowTrackerOfflineTest {
     assertEquals(0, tracker.pendingMetrics());
     assertEquals("", tracker.finish(RunStatus.FAILED));
   }
+
+  /**
+   * A server that accepts connections and never answers (the MLflow Java client has no timeouts):
+   * logging still never blocks, and finish gives up after finish_timeout + request_timeout.
+   */
+  @Test
+  void aServerThatNeverAnswersDoesNotHoldUpTheLaunch(@TempDir Path dir) throws Exception {
+    try (ServerSocket silent = new ServerSocket(0)) {
+      String uri = "http://127.0.0.1:" + silent.getLocalPort();
+      MlflowTrackingConfig config = new MlflowTrackingConfig(uri, "silent", false, 1, 1, 1, 0.5, 0.2,
+          1000, 1000, 6000);
+      RunInfo run = MlflowTestRuns.run(dir, "name = silent", "", Map.of(), Map.of());
+      MlflowTracker tracker = new MlflowTracker(config, MlflowCredentials.none(), run);
+      tracker.stageStarted("train");
+      for (int step = 0; step < 1500; step++) {
+        tracker.logMetric("loss", step, step, 1_700_000_000_000L + step);
+      }
+      tracker.stageEnded(RunStatus.FINISHED);
+      String report = tracker.finish(RunStatus.FINISHED);
+      assertEquals("not delivered to " + uri + ": 1500 metrics, 2 run creations, 2 param batches,"
+          + " 2 run ends", report.substring(0, report.indexOf(" (")));
+    }
+  }
 }

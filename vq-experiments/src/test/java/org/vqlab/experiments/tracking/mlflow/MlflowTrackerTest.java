@@ -84,6 +84,8 @@ class MlflowTrackerTest {
     artifacts.put("plots/deep/lr.csv", write(Files.createDirectories(plots.resolve("deep")).resolve("lr.csv"),
         "step,lr\n".getBytes(StandardCharsets.UTF_8)));
     tracker.logArtifact(plots, "");
+    // log_checkpoints = false: kept in the run directory only.
+    tracker.logArtifact(write(dir.resolve("step-100.ckpt"), new byte[] {9}), "checkpoints");
     tracker.setTags(Map.of("best_step", "2499"));
     tracker.stageEnded(RunStatus.FINISHED);
 
