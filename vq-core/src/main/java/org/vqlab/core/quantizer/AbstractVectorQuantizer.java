@@ -132,8 +132,9 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     NDArray q = es.get(new NDIndex("{}", indices));
     NDList losses = losses(zs, q);
     NDArray quantizedFlat;
-    try (NDArray diff = q.sub(zs); NDArray sg = diff.stopGradient()) {
-      quantizedFlat = zs.add(sg);
+    // z + sg[q - z] = z - sg[z - q], reusing the commitment residual z - sg[q].
+    try (NDArray residual = losses.get(3); NDArray sg = residual.stopGradient()) {
+      quantizedFlat = zs.sub(sg);
     }
     if (training) {
       afterAssignment(parameters, detached, indices, counts, hostStep + 1);
@@ -148,8 +149,9 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   }
 
   /**
-   * {codebook loss, commitment loss, loss}: scalars. {@code zs} carries the encoder's gradient and
-   * {@code q} the codebook's (if it requires one).
+   * {codebook loss, commitment loss, loss, residual}: three scalars and the residual z - sg[q]
+   * (N, D), from which the straight-through output is formed. {@code zs} carries the encoder's
+   * gradient and {@code q} the codebook's (if it requires one).
    */
   protected abstract NDList losses(NDArray zs, NDArray q);
 
@@ -184,6 +186,15 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     boolean grad = target.hasGradient();
     NDArray copy = value.stopGradient().toType(target.getDataType(), true);
     target.intern(copy);
+    if (grad) {
+      target.setRequiresGradient(true);
+    }
+  }
+
+  /** As {@link #assign} for a freshly computed {@code value} that nothing else uses: no copy. */
+  protected static void assignOwned(NDArray target, NDArray value) {
+    boolean grad = target.hasGradient();
+    target.intern(value);
     if (grad) {
       target.setRequiresGradient(true);
     }

@@ -3,7 +3,7 @@ package org.vqlab.core.quantizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -72,21 +72,27 @@ public final class CodebookSearch {
    * the O(N K D) of a one-hot matrix product.
    */
   public static NDArray sums(NDArray z, NDArray indices, NDArray counts) {
-    NDManager manager = z.getManager();
-    long d = z.getShape().get(1);
-    try (NDArray order = indices.argSort();
-        NDArray sorted = z.get(new NDIndex("{}", order));
-        NDArray wide = sorted.toType(DataType.FLOAT64, false);
-        NDArray prefix = wide.cumSum(0);
-        NDArray zero = manager.zeros(new Shape(1, d), DataType.FLOAT64, z.getDevice());
-        NDArray prefix0 = zero.concat(prefix, 0);
-        NDArray ends = counts.cumSum(0);
-        NDArray starts = ends.sub(counts);
-        NDArray hi = prefix0.get(new NDIndex("{}", ends));
-        NDArray lo = prefix0.get(new NDIndex("{}", starts));
-        NDArray diff = hi.sub(lo)) {
-      return diff.toType(z.getDataType(), false);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray order = indices.argSort();
+      NDArray prefix = z.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false).cumSum(0);
+      // sum of code k = prefix[end_k - 1] - prefix[start_k - 1], where prefix[-1] = 0; the
+      // masks stand in for that zero row so the N x D prefix is never copied.
+      NDArray ends = counts.cumSum(0);
+      NDArray starts = ends.sub(counts);
+      NDArray hi = prefixAt(prefix, ends);
+      NDArray lo = prefixAt(prefix, starts);
+      NDArray result = hi.sub(lo).toType(z.getDataType(), false);
+      NDScope.unregister(result);
+      return result;
     }
+  }
+
+  /** prefix[i - 1] for each i, and 0 where i = 0. */
+  private static NDArray prefixAt(NDArray prefix, NDArray positions) {
+    NDArray rows = prefix.get(new NDIndex("{}", positions.sub(1).maximum(0)));
+    NDArray nonEmpty = positions.gt(0).expandDims(1).toType(prefix.getDataType(), false);
+    return rows.mul(nonEmpty);
   }
 
   /** exp(-sum p log p) of the code distribution given by {@code counts} (K); a float32 scalar. */

@@ -97,11 +97,13 @@ public class EmaVectorQuantizer extends AbstractVectorQuantizer {
   @Override
   protected NDList losses(NDArray zs, NDArray q) {
     NDArray commitment;
+    NDArray residual;
     try (NDArray qDetached = q.stopGradient()) {
-      commitment = zs.sub(qDetached).square().mean().mul((float) commitmentCost);
+      residual = zs.sub(qDetached);
+      commitment = residual.square().mean().mul((float) commitmentCost);
     }
     NDArray zero = zs.getManager().zeros(new Shape(), zs.getDataType(), zs.getDevice());
-    return new NDList(zero, commitment, commitment);
+    return new NDList(zero, commitment, commitment, residual);
   }
 
   @Override
@@ -145,21 +147,21 @@ public class EmaVectorQuantizer extends AbstractVectorQuantizer {
       hiddenM.muli(g).addi(stats.sums().mul(1 - g));
       float bias = (float) debias(t);
       NDArray n = hiddenN.div(bias);
-      NDArray m = hiddenM.div(bias);
       NDArray total = n.sum();
       NDArray smoothed = n.add((float) epsilon).div(total.add((float) (numCodes * epsilon)))
           .mul(total);
-      NDArray updated = m.div(smoothed.expandDims(1));
+      // e = (m_hidden / bias) / N': one (K, 1) scale, one K x D product.
+      NDArray updated = hiddenM.mul(smoothed.mul(bias).expandDims(1).pow(-1));
       if (deadCodeThreshold > 0 && stats.candidates() != null) {
         NDArray dead = n.lt((float) deadCodeThreshold);
         NDArray dead2 = dead.expandDims(1).broadcast(updated.getShape());
         float keep = (float) (deadCodeThreshold * bias);
         updated = NDArrays.where(dead2, stats.candidates(), updated);
-        assign(hiddenN, NDArrays.where(dead, hiddenN.zerosLike().add(keep), hiddenN));
-        assign(hiddenM, NDArrays.where(dead2, stats.candidates().mul(keep), hiddenM));
+        assignOwned(hiddenN, NDArrays.where(dead, hiddenN.zerosLike().add(keep), hiddenN));
+        assignOwned(hiddenM, NDArrays.where(dead2, stats.candidates().mul(keep), hiddenM));
         countRestarts(parameters, dead);
       }
-      assign(e, updated);
+      assignOwned(e, updated);
     }
   }
 

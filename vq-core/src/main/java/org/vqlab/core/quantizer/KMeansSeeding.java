@@ -40,7 +40,7 @@ final class KMeansSeeding {
     NDArray first = p.getManager().randomInteger(0, n, new Shape(1), DataType.INT64);
     NDArray centre = p.get(new NDIndex("{}", first));
     chosen.add(centre);
-    NDArray minDist = CodebookSearch.distances(p, centre).reshape(n).maximum(0f);
+    NDArray minDist = p.sub(centre).square().sum(new int[] {1});
     for (int k = 1; k < numCodes; k++) {
       try (NDScope step = new NDScope()) {
         step.suppressNotUsedWarning();
@@ -52,7 +52,8 @@ final class KMeansSeeding {
         NDArray score = minDist.add(1e-30f).log().add(gumbel);
         NDArray pick = score.argMax().reshape(1);
         NDArray c = p.get(new NDIndex("{}", pick));
-        NDArray d = CodebookSearch.distances(p, c).reshape(n).maximum(0f);
+        // A single centre: the direct |p - c|^2 is fewer kernel launches than the GEMM form.
+        NDArray d = p.sub(c).square().sum(new int[] {1});
         NDArray nextMin = minDist.minimum(d);
         NDScope.unregister(c, nextMin);
         chosen.add(c);

@@ -42,11 +42,13 @@ public class VectorQuantizer extends AbstractVectorQuantizer {
   protected NDList losses(NDArray zs, NDArray q) {
     NDArray codebookLoss;
     NDArray commitment;
+    NDArray residual;
     try (NDArray zDetached = zs.stopGradient(); NDArray qDetached = q.stopGradient()) {
       codebookLoss = zDetached.sub(q).square().mean();
-      commitment = zs.sub(qDetached).square().mean().mul((float) commitmentCost);
+      residual = zs.sub(qDetached);
+      commitment = residual.square().mean().mul((float) commitmentCost);
     }
-    return new NDList(codebookLoss, commitment, codebookLoss.add(commitment));
+    return new NDList(codebookLoss, commitment, codebookLoss.add(commitment), residual);
   }
 
   @Override
@@ -62,11 +64,11 @@ public class VectorQuantizer extends AbstractVectorQuantizer {
       NDArray dead = hidden.div((float) bias).lt((float) deadCodeThreshold);
       NDArray e = parameters.getValue(codebook, device, true);
       NDArray candidates = restartCandidates(z, numCodes);
-      assign(e, NDArrays.where(dead.expandDims(1).broadcast(candidates.getShape()), candidates,
-          e.stopGradient()));
+      assignOwned(e, NDArrays.where(dead.expandDims(1).broadcast(candidates.getShape()),
+          candidates, e.stopGradient()));
       // A restarted code starts at the threshold: it must win vectors to stay.
       NDArray reset = hidden.zerosLike().add((float) (deadCodeThreshold * bias));
-      assign(hidden, NDArrays.where(dead, reset, hidden));
+      assignOwned(hidden, NDArrays.where(dead, reset, hidden));
       countRestarts(parameters, dead);
     }
   }

@@ -38,7 +38,7 @@ class QuantizerConfigTest {
     assertEquals("standard", s.type());
     StandardQuantizerConfig c = s.bind(StandardQuantizerConfig.class);
     assertEquals(new StandardQuantizerConfig(512, 64, 0.25, CodebookInit.UNIFORM, 10,
-        CodeDistance.L2, 0.0, 0.99, 4096), c);
+        CodeDistance.L2, 0.0, 0.99, 8192), c);
   }
 
   @Test
@@ -47,7 +47,7 @@ class QuantizerConfigTest {
     assertEquals("ema", s.type());
     EmaQuantizerConfig c = s.bind(EmaQuantizerConfig.class);
     assertEquals(new EmaQuantizerConfig(512, 64, 0.25, 0.99, 1e-5, true, CodebookInit.KMEANS, 10,
-        CodeDistance.L2, 1.0, 4096), c);
+        CodeDistance.L2, 1.0, 8192), c);
   }
 
   @Test
