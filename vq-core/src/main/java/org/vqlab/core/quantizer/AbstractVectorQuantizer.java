@@ -204,8 +204,9 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   protected static NDArray restartCandidates(NDArray z, int count) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
+      // randomInteger has no device argument: the manager's device may differ from z's.
       NDArray rows = z.getManager().randomInteger(0, z.getShape().get(0), new Shape(count),
-          DataType.INT64);
+          DataType.INT64).toDevice(z.getDevice(), false);
       NDArray picked = z.get(new NDIndex("{}", rows));
       NDScope.unregister(picked);
       return picked;

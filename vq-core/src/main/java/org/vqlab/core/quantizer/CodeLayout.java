@@ -16,7 +16,7 @@ record CodeLayout(Shape input, int codeDim) {
       throw new IllegalArgumentException("quantizer input must be (N, D), (B, D, H, W) or"
           + " (B, D, T, H, W); got " + input);
     }
-    if (input.get(rank == 2 ? 1 : 1) != codeDim) {
+    if (input.get(1) != codeDim) {
       throw new IllegalArgumentException("quantizer input " + input + " has " + input.get(1)
           + " channels on axis 1 but code_dim is " + codeDim);
     }

@@ -37,7 +37,8 @@ final class KMeansSeeding {
   private static NDArray seed(NDArray p, int numCodes) {
     long n = p.getShape().get(0);
     NDList chosen = new NDList();
-    NDArray first = p.getManager().randomInteger(0, n, new Shape(1), DataType.INT64);
+    NDArray first = p.getManager().randomInteger(0, n, new Shape(1), DataType.INT64)
+        .toDevice(p.getDevice(), false);
     NDArray centre = p.get(new NDIndex("{}", first));
     chosen.add(centre);
     NDArray minDist = p.sub(centre).square().sum(new int[] {1});
