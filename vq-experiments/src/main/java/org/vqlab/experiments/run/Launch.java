@@ -48,6 +48,8 @@ import org.vqlab.experiments.tracking.Tracking;
 public final class Launch implements AutoCloseable {
   /** Environment variable through which a sweep hands its parent run ids to jobs (tracker=id,...). */
   public static final String PARENT_RUNS_ENV = "VQLAB_PARENT_RUNS";
+  /** Environment variable with a sweep job's run name ("job 3: quantizer=ema seed=2"). */
+  public static final String RUN_NAME_ENV = "VQLAB_RUN_NAME";
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(Launch.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -103,8 +105,9 @@ public final class Launch implements AutoCloseable {
     provenance.put("status", "RUNNING");
     writeProvenance();
 
-    RunInfo info = new RunInfo(directory.path(), launchConfig.name(),
-        launchConfig.name() + " " + directory.path().getFileName(), composed, params(composed),
+    String runName = System.getenv(RUN_NAME_ENV) != null ? System.getenv(RUN_NAME_ENV)
+        : launchConfig.name() + " " + directory.path().getFileName();
+    RunInfo info = new RunInfo(directory.path(), launchConfig.name(), runName, composed, params(composed),
         tags(), parentIds());
     List<Tracker> trackers = new ArrayList<>();
     Section trackingSection = composed.root().child(PluginKind.TRACKER.group());
@@ -262,7 +265,7 @@ public final class Launch implements AutoCloseable {
     tags.put("device", device.toString());
     tags.put("user", System.getProperty("user.name"));
     tags.put("source", "vq " + command);
-    Versions.gitCommit(home()).ifPresent(c -> tags.put("git.commit", c));
+    Versions.gitCommit(home()).ifPresent(c -> tags.put("mlflow.source.git.commit", c));
     if (composed.experiment() != null) {
       tags.put("vqlab.preset", composed.experiment());
     }
@@ -293,7 +296,7 @@ public final class Launch implements AutoCloseable {
     return ids;
   }
 
-  static Path home() {
+  public static Path home() {
     String home = System.getProperty("vqlab.home", System.getenv("VQLAB_HOME"));
     return home == null ? Paths.get("").toAbsolutePath() : Paths.get(home);
   }

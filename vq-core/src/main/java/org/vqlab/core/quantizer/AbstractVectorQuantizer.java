@@ -1,0 +1,269 @@
+package org.vqlab.core.quantizer;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.UniformInitializer;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * What the standard and EMA quantizers share: the codebook parameter, the step / restart / init
+ * buffers, the layouts, the nearest-code search, k-means initialisation and the per-step
+ * statistics. Subclasses say how the codebook learns ({@link #losses}, {@link #afterAssignment}).
+ *
+ * <p>Buffers are {@link Parameter}s with {@code requiresGrad = false}: they are saved and loaded
+ * with the block and skipped by an optimiser that updates only parameters requiring gradient.
+ * They are float32 (the block's data type), which counts steps and restarts exactly up to 2^24.
+ * The step count and the init flag are mirrored on the host after one read, so a training step
+ * never waits on the device for them.
+ */
+public abstract class AbstractVectorQuantizer extends AbstractBlock implements Quantizer {
+  protected final int numCodes;
+  protected final int codeDim;
+  protected final double commitmentCost;
+  protected final CodebookInit init;
+  protected final int kmeansIterations;
+  protected final CodeDistance distance;
+  protected final double deadCodeThreshold;
+  protected final int chunkSize;
+
+  protected final Parameter codebook;
+  private final Parameter step;
+  private final Parameter restartCount;
+  private final Parameter initialized;
+
+  /** Host mirrors of {@link #step} and {@link #initialized}; valid when {@code mirrored}. */
+  private long hostStep;
+  private boolean hostInitialized;
+  private boolean mirrored;
+
+  protected AbstractVectorQuantizer(int numCodes, int codeDim, double commitmentCost,
+      CodebookInit init, int kmeansIterations, CodeDistance distance, double deadCodeThreshold,
+      int chunkSize, boolean codebookRequiresGrad) {
+    this.numCodes = numCodes;
+    this.codeDim = codeDim;
+    this.commitmentCost = commitmentCost;
+    this.init = init;
+    this.kmeansIterations = kmeansIterations;
+    this.distance = distance;
+    this.deadCodeThreshold = deadCodeThreshold;
+    this.chunkSize = chunkSize;
+    Initializer codebookInit = init == CodebookInit.NORMAL
+        ? new NormalInitializer(1f)
+        : new UniformInitializer(1f / numCodes);
+    codebook = addParameter(Parameter.builder().setName("codebook").setType(Parameter.Type.WEIGHT)
+        .optShape(new Shape(numCodes, codeDim)).optInitializer(codebookInit)
+        .optRequiresGrad(codebookRequiresGrad).build());
+    step = addParameter(buffer("step", new Shape(1), 0f));
+    restartCount = addParameter(buffer("restarts", new Shape(1), 0f));
+    // k-means runs on the first training batch, so a loaded checkpoint must not rerun it.
+    initialized = addParameter(buffer("initialized", new Shape(1),
+        init == CodebookInit.KMEANS ? 0f : 1f));
+  }
+
+  /** A saved, non-trainable state array. */
+  protected static Parameter buffer(String name, Shape shape, float value) {
+    return Parameter.builder().setName(name).setType(Parameter.Type.RUNNING_MEAN).optShape(shape)
+        .optInitializer(new ConstantInitializer(value)).optRequiresGrad(false).build();
+  }
+
+  @Override
+  public int numCodes() {
+    return numCodes;
+  }
+
+  @Override
+  public int codeDim() {
+    return codeDim;
+  }
+
+  @Override
+  public NDArray codebook(ParameterStore parameters) {
+    Device device = codebook.getArray().getDevice();
+    return parameters.getValue(codebook, device, false);
+  }
+
+  @Override
+  public long restarts() {
+    return (long) restartCount.getArray().getFloat(0);
+  }
+
+  /** Training steps taken (quantize calls with training = true), including loaded ones. */
+  public long steps() {
+    mirror();
+    return hostStep;
+  }
+
+  @Override
+  public QuantizerOutput quantize(ParameterStore parameters, NDArray z, boolean training) {
+    CodeLayout layout = CodeLayout.of(z, codeDim);
+    Device device = z.getDevice();
+    mirror();
+    NDArray flat = layout.flatten(z);
+    NDArray zs = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(flat) : flat;
+    NDArray detached = zs.stopGradient();
+    if (training && !hostInitialized) {
+      initializeFromData(parameters, detached);
+    }
+    if (training) {
+      beforeAssignment(parameters, detached, hostStep);
+    }
+    NDArray e = parameters.getValue(codebook, device, training);
+    NDArray es = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(e) : e;
+    NDArray indices;
+    try (NDArray esDetached = es.stopGradient()) {
+      indices = CodebookSearch.nearest(detached, esDetached, chunkSize);
+    }
+    NDArray counts = CodebookSearch.counts(indices, numCodes);
+    NDArray q = es.get(new NDIndex("{}", indices));
+    NDList losses = losses(zs, q);
+    NDArray quantizedFlat;
+    // z + sg[q - z] = z - sg[z - q], reusing the commitment residual z - sg[q].
+    try (NDArray residual = losses.get(3); NDArray sg = residual.stopGradient()) {
+      quantizedFlat = zs.sub(sg);
+    }
+    if (training) {
+      afterAssignment(parameters, detached, indices, counts, hostStep + 1);
+      parameters.getValue(step, device, true).addi(1f);
+      hostStep++;
+    }
+    NDArray perplexity = CodebookSearch.perplexity(counts);
+    NDArray used = CodebookSearch.codesUsed(counts);
+    return new QuantizerOutput(layout.unflatten(quantizedFlat),
+        indices.reshape(layout.indexShape()), losses.get(0), losses.get(1), losses.get(2),
+        perplexity, used);
+  }
+
+  /**
+   * {codebook loss, commitment loss, loss, residual}: three scalars and the residual z - sg[q]
+   * (N, D), from which the straight-through output is formed. {@code zs} carries the encoder's
+   * gradient and {@code q} the codebook's (if it requires one).
+   */
+  protected abstract NDList losses(NDArray zs, NDArray q);
+
+  /** Called in training before the search, with the (normalised) inputs and the steps so far. */
+  protected void beforeAssignment(ParameterStore parameters, NDArray z, long stepsSoFar) {}
+
+  /** Called in training after the search; {@code t} is the number of this step (1-based). */
+  protected void afterAssignment(ParameterStore parameters, NDArray z, NDArray indices,
+      NDArray counts, long t) {}
+
+  /** Called once the codebook holds its data-dependent initial value (k-means). */
+  protected void onCodebookInitialized(ParameterStore parameters, NDArray codebookValue) {}
+
+  private void initializeFromData(ParameterStore parameters, NDArray z) {
+    Device device = z.getDevice();
+    if (init == CodebookInit.KMEANS) {
+      try (NDArray centres = KMeansSeeding.fit(z, numCodes, kmeansIterations, chunkSize)) {
+        assign(parameters.getValue(codebook, device, true), centres);
+      }
+      onCodebookInitialized(parameters, parameters.getValue(codebook, device, true));
+    }
+    parameters.getValue(initialized, device, true).addi(1f);
+    hostInitialized = true;
+  }
+
+  /**
+   * Replaces a parameter's value in place of its native handle. The Java array (the one the
+   * optimiser and the parameter hold) stays the same object, so gradients recorded on the new
+   * value reach the optimiser.
+   */
+  protected static void assign(NDArray target, NDArray value) {
+    boolean grad = target.hasGradient();
+    NDArray copy = value.stopGradient().toType(target.getDataType(), true);
+    target.intern(copy);
+    if (grad) {
+      target.setRequiresGradient(true);
+    }
+  }
+
+  /** As {@link #assign} for a freshly computed {@code value} that nothing else uses: no copy. */
+  protected static void assignOwned(NDArray target, NDArray value) {
+    boolean grad = target.hasGradient();
+    target.intern(value);
+    if (grad) {
+      target.setRequiresGradient(true);
+    }
+  }
+
+  /** {@code count} uniformly chosen rows of {@code z}: the candidates for restarted codes. */
+  protected static NDArray restartCandidates(NDArray z, int count) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      // randomInteger has no device argument: the manager's device may differ from z's.
+      NDArray rows = z.getManager().randomInteger(0, z.getShape().get(0), new Shape(count),
+          DataType.INT64).toDevice(z.getDevice(), false);
+      NDArray picked = z.get(new NDIndex("{}", rows));
+      NDScope.unregister(picked);
+      return picked;
+    }
+  }
+
+  /** Adds the number of true entries of {@code dead} (K, boolean) to the restart counter. */
+  protected void countRestarts(ParameterStore parameters, NDArray dead) {
+    try (NDArray n = dead.toType(DataType.FLOAT32, false).sum()) {
+      parameters.getValue(restartCount, dead.getDevice(), true).addi(n);
+    }
+  }
+
+  private void mirror() {
+    if (!mirrored) {
+      hostStep = (long) step.getArray().getFloat(0);
+      hostInitialized = initialized.getArray().getFloat(0) > 0.5f;
+      mirrored = true;
+    }
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+      PairList<String, Object> params) {
+    QuantizerOutput out = quantize(parameterStore, inputs.singletonOrThrow(), training);
+    return new NDList(out.quantized(), out.indices(), out.codebookLoss(), out.commitmentLoss(),
+        out.loss(), out.perplexity(), out.codesUsed());
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    CodeLayout layout = new CodeLayout(inputShapes[0], codeDim);
+    Shape scalar = new Shape();
+    return new Shape[] {inputShapes[0], layout.indexShape(), scalar, scalar, scalar, scalar, scalar};
+  }
+
+  @Override
+  public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+    super.initialize(manager, dataType, inputShapes);
+    mirrored = false;
+  }
+
+  @Override
+  public void loadParameters(NDManager manager, DataInputStream is)
+      throws IOException, MalformedModelException {
+    super.loadParameters(manager, is);
+    // Parameter.load restores values but not the autograd flag; the codebook must train on.
+    for (Parameter p : getDirectParameters().values()) {
+      if (p.requiresGradient()) {
+        p.getArray().setRequiresGradient(true);
+      }
+    }
+    mirrored = false;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(K=" + numCodes + ", D=" + codeDim + ", " + distance + ")";
+  }
+}
