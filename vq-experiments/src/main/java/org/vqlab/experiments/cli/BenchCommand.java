@@ -1,19 +1,59 @@
 package org.vqlab.experiments.cli;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.vqlab.experiments.Vq;
+import org.vqlab.core.config.ComposedConfig;
+import org.vqlab.core.config.ConfigComposer;
+import org.vqlab.core.config.ConfigError;
+import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.data.DataBenchmark;
+import org.vqlab.core.engine.EngineSetup;
+import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.quantizer.QuantizerBenchmark;
+import org.vqlab.core.train.TrainerConfig;
+import org.vqlab.experiments.run.LaunchConfig;
+import org.vqlab.experiments.run.Validation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vq bench <what>}: benchmarks that print numbers on the configured device. */
-@Command(name = "bench", description = "Run a benchmark: quantizer, data, train, prior, sample.")
+/**
+ * {@code vq bench <what> [overrides]}: benchmarks that print numbers, on the device and with the
+ * engine settings of the composed config ({@code trainer.device}, {@code engine.num_threads}).
+ */
+@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "WHAT")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data")
   String what;
+
+  @Parameters(index = "1..*", arity = "0..*", paramLabel = "OVERRIDE")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--repeats", description = "Timed repetitions (quantizer) or batches (data).")
+  Integer repeats;
 
   @Override
   public Integer call() {
-    System.err.println("vq bench " + what + ": not built yet");
-    return Vq.NOT_BUILT;
+    if (!List.of("quantizer", "data").contains(what)) {
+      throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data]");
+    }
+    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
+        Thread.currentThread().getContextClassLoader())).compose(overrides);
+    LaunchConfig launch = Validation.validate(composed, PluginRegistry.load());
+    Engine engine = EngineSetup.start(launch.engine(), launch.seed());
+    Device device = EngineSetup.device(engine, composed.root().child("trainer").bind(TrainerConfig.class).device());
+    PrintStream out = System.out;
+    out.printf("vq bench %s on %s (PyTorch %s, DJL %s, %d cores)%n", what, device, engine.getVersion(),
+        Engine.getDjlVersion(), Runtime.getRuntime().availableProcessors());
+    switch (what) {
+      case "quantizer" -> QuantizerBenchmark.run(device, out, repeats == null ? 7 : repeats);
+      default -> DataBenchmark.run(device, out, repeats == null ? 500 : repeats);
+    }
+    out.flush();
+    return 0;
   }
 }
