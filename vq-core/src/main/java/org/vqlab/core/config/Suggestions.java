@@ -10,6 +10,17 @@ public final class Suggestions {
   private Suggestions() {}
 
   public static Optional<String> closest(String wrong, Collection<String> known) {
+    // A key in the same section is the likelier intent: look there first.
+    int dot = wrong.lastIndexOf('.');
+    if (dot > 0) {
+      String section = wrong.substring(0, dot + 1);
+      Optional<String> sibling = known.stream().filter(k -> k.startsWith(section)
+              && k.indexOf('.', section.length()) < 0)
+          .min(Comparator.comparingInt((String k) -> score(wrong, k)).thenComparing(k -> k));
+      if (sibling.isPresent()) {
+        return sibling;
+      }
+    }
     return known.stream()
         .min(Comparator.comparingInt((String k) -> score(wrong, k)).thenComparing(k -> k))
         .filter(k -> score(wrong, k) <= Math.max(3, wrong.length() / 2) * 10 + 5);

@@ -122,6 +122,13 @@ class ConfigComposerTest {
   }
 
   @Test
+  void closestKeyIsSoughtInTheSameSectionFirst() {
+    ConfigError e = assertThrows(ConfigError.class, () -> composer.compose(List.of("trainer.channels=3")));
+    // model.channels matches the name exactly, but the user was writing in trainer.
+    assertTrue(e.getMessage().contains("closest known key: 'trainer."), e.getMessage());
+  }
+
+  @Test
   void unknownKeyInPresetNamesTheFileAndLine() {
     ConfigError e = assertThrows(ConfigError.class, () -> composer.compose(List.of("experiment=typo")));
     assertTrue(e.getMessage().contains("typo.conf: 1"), e.getMessage());
