@@ -64,6 +64,7 @@ public final class Checkpoints {
   public Path save(long step, String headerJson, Block block, AdamOptimizer optimizer, boolean best)
       throws IOException {
     Files.createDirectories(directory);
+    removeStaleTemporaries();
     Path target = directory.resolve(String.format("step-%08d.ckpt", step));
     writeAtomically(target, out -> write(out, step, headerJson, block, optimizer));
     if (best) {
@@ -76,6 +77,16 @@ public final class Checkpoints {
       Files.deleteIfExists(steps.get(i));
     }
     return target;
+  }
+
+  /** Temporary files of a writer that was killed; one stage writes one directory at a time. */
+  private void removeStaleTemporaries() throws IOException {
+    try (Stream<Path> s = Files.list(directory)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")
+          && p.getFileName().toString().endsWith(".tmp")).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** Step checkpoints, oldest first. */
