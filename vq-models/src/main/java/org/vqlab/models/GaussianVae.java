@@ -92,7 +92,7 @@ public final class GaussianVae extends AbstractBlock implements Autoencoder {
     NDArray kl = klDivergence(mean, logVar);
     double dims = images.getShape().size() / images.getShape().get(0);
     NDArray klMean = kl.mean();
-    NDArray loss = reconLoss.add(klMean.div(dims));
+    NDArray loss = reconLoss.add(klMean.div((float) dims));
     Map<String, NDArray> terms = new LinkedHashMap<>();
     terms.put("loss", loss);
     terms.put("recon_loss", reconLoss);

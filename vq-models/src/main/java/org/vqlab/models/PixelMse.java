@@ -9,6 +9,6 @@ public final class PixelMse {
 
   public static NDArray of(NDArray images, NDArray reconstruction, PixelNormalization n) {
     double range = n.high() - n.low();
-    return images.sub(reconstruction).square().mean().div(range * range);
+    return images.sub(reconstruction).square().mean().div((float) (range * range));
   }
 }

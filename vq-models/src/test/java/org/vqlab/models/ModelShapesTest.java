@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ class ModelShapesTest {
       assertEquals(new Shape(), out.loss().getShape());
       for (var term : out.terms().entrySet()) {
         assertEquals(new Shape(), term.getValue().getShape(), term.getKey());
+        assertEquals(DataType.FLOAT32, term.getValue().getDataType(), term.getKey());
       }
       assertEquals(BATCH, model.logLikelihood(ps, x, new NDList(model.encodeCodes(ps, x))).size());
       if (type.equals("vae")) {

@@ -24,7 +24,7 @@ public final class MseLikelihood implements DecoderLikelihood {
 
   @Override
   public NDArray loss(NDArray decoded, NDArray images) {
-    return images.sub(decoded).square().mean().div(dataVariance);
+    return images.sub(decoded).square().mean().div((float) dataVariance);
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.vqlab.core.quantizer.QuantizerOutput;
  * count that is not trained by gradient, standing in for EMA state in the optimiser tests.
  */
 public final class NearestNeighbourQuantizer extends AbstractBlock implements Quantizer {
-  static final double BETA = 0.25;
+  static final float BETA = 0.25f;
   private final int numCodes;
   private final int codeDim;
   private final Parameter codebook;
