@@ -20,6 +20,7 @@ import org.vqlab.core.model.AutoencoderOutput;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.models.likelihood.DecoderLikelihood;
 import org.vqlab.models.nn.ConvStacks;
+import org.vqlab.models.nn.ScalarOps;
 
 /**
  * The Gaussian VAE baseline the VQ-VAE paper compares against: the VQ-VAE encoder and decoder with a
@@ -73,12 +74,13 @@ public final class GaussianVae extends AbstractBlock implements Autoencoder {
 
   private static NDArray sample(NDArray mean, NDArray logVar) {
     NDArray eps = mean.getManager().randomNormal(0, 1, mean.getShape(), mean.getDataType());
-    return mean.add(logVar.mul(0.5).exp().mul(eps));
+    return mean.add(ScalarOps.mul(logVar, 0.5).exp().mul(eps));
   }
 
   /** KL(N(mean, e^logVar) || N(0, I)) per image, in nats. */
   static NDArray klDivergence(NDArray mean, NDArray logVar) {
-    return mean.square().add(logVar.exp()).sub(logVar).sub(1).mul(0.5).sum(new int[] {1, 2, 3});
+    return ScalarOps.mul(mean.square().add(logVar.exp()).sub(logVar).sub(1), 0.5)
+        .sum(new int[] {1, 2, 3});
   }
 
   @Override
@@ -92,7 +94,7 @@ public final class GaussianVae extends AbstractBlock implements Autoencoder {
     NDArray kl = klDivergence(mean, logVar);
     double dims = images.getShape().size() / images.getShape().get(0);
     NDArray klMean = kl.mean();
-    NDArray loss = reconLoss.add(klMean.div((float) dims));
+    NDArray loss = reconLoss.add(ScalarOps.div(klMean, dims));
     Map<String, NDArray> terms = new LinkedHashMap<>();
     terms.put("loss", loss);
     terms.put("recon_loss", reconLoss);

@@ -2,6 +2,7 @@ package org.vqlab.models;
 
 import ai.djl.ndarray.NDArray;
 import org.vqlab.core.data.PixelNormalization;
+import org.vqlab.models.nn.ScalarOps;
 
 /** Mean squared error in [0, 1] pixel units, comparable across normalisations and with papers. */
 public final class PixelMse {
@@ -9,6 +10,6 @@ public final class PixelMse {
 
   public static NDArray of(NDArray images, NDArray reconstruction, PixelNormalization n) {
     double range = n.high() - n.low();
-    return images.sub(reconstruction).square().mean().div((float) (range * range));
+    return ScalarOps.div(images.sub(reconstruction).square().mean(), range * range);
   }
 }

@@ -1,13 +1,19 @@
 package org.vqlab.models.likelihood;
 
+import static org.vqlab.models.nn.ScalarOps.atLeast;
+import static org.vqlab.models.nn.ScalarOps.atMost;
+import static org.vqlab.models.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 import org.vqlab.core.data.PixelNormalization;
+import org.vqlab.models.nn.ScalarOps;
 
 /**
  * Element-wise log-probabilities of 8-bit pixels (in normalised units) under continuous densities
  * integrated over each pixel's bin; the two edge bins take the tails, so the 256 values sum to one.
+ * Constants go through {@link ScalarOps} so that gradients stay correct.
  */
 final class DiscreteDensities {
   private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -16,38 +22,34 @@ final class DiscreteDensities {
 
   private DiscreteDensities() {}
 
-  /** log(x) - log(1 + e^x) = log sigmoid(x), without overflow. */
-  static NDArray logSigmoid(NDArray x) {
-    return x.sub(softplus(x));
-  }
-
   /** log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), stable for any x. */
   static NDArray softplus(NDArray x) {
-    return x.maximum(0).add(x.abs().neg().exp().add(1).log());
+    return atLeast(x, 0).add(x.abs().neg().exp().add(1).log());
   }
 
   /** Logistic with location {@code mean} and log-scale {@code logScale}, as in PixelCNN++. */
   static NDArray logisticLogProb(NDArray x, NDArray mean, NDArray logScale, PixelNormalization n) {
     double half = n.binWidth() / 2;
-    NDArray ls = logScale.maximum(MIN_LOG_SCALE);
+    NDArray ls = atLeast(logScale, MIN_LOG_SCALE);
     NDArray invScale = ls.neg().exp();
     NDArray centered = x.sub(mean);
     NDArray plusIn = centered.add(half).mul(invScale);
     NDArray minIn = centered.sub(half).mul(invScale);
-    NDArray logCdfPlus = logSigmoid(plusIn);
+    // log sigmoid(a) = a - softplus(a); log(1 - sigmoid(b)) = -softplus(b).
+    NDArray logCdfPlus = plusIn.sub(softplus(plusIn));
     NDArray logOneMinusCdfMin = softplus(minIn).neg();
     NDArray cdfDelta = Activation.sigmoid(plusIn).sub(Activation.sigmoid(minIn));
     // Where the bin mass underflows, the density at the centre times the bin width is accurate.
     NDArray midIn = centered.mul(invScale);
-    NDArray logPdfMid = midIn.sub(ls).sub(softplus(midIn).mul(2)).add(Math.log(n.binWidth()));
-    NDArray inner = NDArrays.where(cdfDelta.gt(1e-5), cdfDelta.maximum(1e-12).log(), logPdfMid);
+    NDArray logPdfMid = midIn.sub(ls).sub(mul(softplus(midIn), 2)).add(Math.log(n.binWidth()));
+    NDArray inner = NDArrays.where(cdfDelta.gt(1e-5), atLeast(cdfDelta, 1e-12).log(), logPdfMid);
     return edges(x, n, logCdfPlus, logOneMinusCdfMin, inner);
   }
 
   /** Gaussian with mean {@code mean} and log standard deviation {@code logScale}. */
   static NDArray gaussianLogProb(NDArray x, NDArray mean, NDArray logScale, PixelNormalization n) {
     double half = n.binWidth() / 2;
-    NDArray ls = logScale.maximum(MIN_LOG_SCALE);
+    NDArray ls = atLeast(logScale, MIN_LOG_SCALE);
     NDArray invScale = ls.neg().exp();
     NDArray centered = x.sub(mean);
     NDArray plusIn = centered.add(half).mul(invScale);
@@ -60,8 +62,9 @@ final class DiscreteDensities {
         normalCdf(minIn.neg()).sub(normalCdf(plusIn.neg())),
         normalCdf(plusIn).sub(normalCdf(minIn)));
     NDArray midIn = centered.mul(invScale);
-    NDArray logPdfMid = midIn.square().mul(-0.5).sub(LOG_SQRT_2PI).sub(ls).add(Math.log(n.binWidth()));
-    NDArray inner = NDArrays.where(cdfDelta.gt(1e-6), cdfDelta.maximum(1e-12).log(), logPdfMid);
+    NDArray logPdfMid = mul(midIn.square(), -0.5).sub(LOG_SQRT_2PI).sub(ls)
+        .add(Math.log(n.binWidth()));
+    NDArray inner = NDArrays.where(cdfDelta.gt(1e-6), atLeast(cdfDelta, 1e-12).log(), logPdfMid);
     return edges(x, n, logCdfPlus, logOneMinusCdfMin, inner);
   }
 
@@ -74,7 +77,7 @@ final class DiscreteDensities {
   }
 
   private static NDArray normalCdf(NDArray z) {
-    return z.div(Math.sqrt(2)).erf().add(1).mul(0.5);
+    return mul(mul(z, 1 / Math.sqrt(2)).erf().add(1), 0.5);
   }
 
   /**
@@ -84,12 +87,12 @@ final class DiscreteDensities {
   static NDArray logNormalCdf(NDArray z) {
     double cut = -4.0;
     // Each branch sees only inputs on its own side, so the unused branch has finite gradients.
-    NDArray zc = z.maximum(cut);
-    NDArray direct = normalCdf(zc).maximum(1e-30).log();
-    NDArray zt = z.minimum(cut);
-    NDArray inv2 = zt.square().pow(-1);
-    NDArray series = inv2.mul(inv2).mul(3).sub(inv2).add(1).log();
-    NDArray tail = zt.square().mul(-0.5).sub(LOG_SQRT_2PI).sub(zt.neg().log()).add(series);
+    NDArray zc = atLeast(z, cut);
+    NDArray direct = atLeast(normalCdf(zc), 1e-30).log();
+    NDArray zt = atMost(z, cut);
+    NDArray inv2 = ScalarOps.constant(zt, 1).div(zt.square());
+    NDArray series = mul(inv2.square(), 3).sub(inv2).add(1).log();
+    NDArray tail = mul(zt.square(), -0.5).sub(LOG_SQRT_2PI).sub(zt.neg().log()).add(series);
     return NDArrays.where(z.lt(cut), tail, direct);
   }
 }

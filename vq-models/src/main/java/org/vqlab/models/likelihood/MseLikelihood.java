@@ -2,6 +2,7 @@ package org.vqlab.models.likelihood;
 
 import ai.djl.ndarray.NDArray;
 import org.vqlab.core.data.PixelNormalization;
+import org.vqlab.models.nn.ScalarOps;
 
 /**
  * Squared error divided by the data variance, as Sonnet's VQ-VAE trains. It is the Gaussian
@@ -24,7 +25,7 @@ public final class MseLikelihood implements DecoderLikelihood {
 
   @Override
   public NDArray loss(NDArray decoded, NDArray images) {
-    return images.sub(decoded).square().mean().div((float) dataVariance);
+    return ScalarOps.div(images.sub(decoded).square().mean(), dataVariance);
   }
 
   @Override

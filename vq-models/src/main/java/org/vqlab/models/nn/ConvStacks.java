@@ -2,6 +2,8 @@ package org.vqlab.models.nn;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 
@@ -78,9 +80,20 @@ public final class ConvStacks {
   }
 
   public static Conv2d conv(int filters, int kernel, int stride, int padding) {
-    return Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
+    return initialized(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
         .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding))
-        .setFilters(filters).build();
+        .setFilters(filters).build());
+  }
+
+  /**
+   * Uses PyTorch's default convolution initialisation, U(+-1/sqrt(fan_in)), instead of DJL's He
+   * normal: the reference VQ-VAE/VAE implementations train from it, and He's larger weights make
+   * the un-normalised residual stacks start with much larger activations.
+   */
+  public static <B extends ai.djl.nn.Block> B initialized(B block) {
+    block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+        XavierInitializer.FactorType.IN, 1f), Parameter.Type.WEIGHT);
+    return block;
   }
 
   /** A 4 x 4 stride-2 transposed convolution: doubles H and W. */

@@ -28,8 +28,8 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
 
   public PolyphaseConvTranspose2d(int filters) {
     this.filters = filters;
-    phases = addChildBlock("phases", Conv2d.builder().setKernelShape(new Shape(2, 2))
-        .optPadding(new Shape(1, 1)).setFilters(4 * filters).optBias(false).build());
+    phases = addChildBlock("phases", ConvStacks.initialized(Conv2d.builder().setKernelShape(new Shape(2, 2))
+        .optPadding(new Shape(1, 1)).setFilters(4 * filters).optBias(false).build()));
     bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
         .optShape(new Shape(filters)).build());
   }
@@ -54,8 +54,10 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
     }
     NDArray out = NDArrays.stack(parts, 1).reshape(b, 2, 2, filters, h, w)
         .transpose(0, 3, 4, 1, 5, 2).reshape(b, filters, 2 * h, 2 * w);
-    NDArray bv = ps.getValue(bias, x.getDevice(), training);
-    return new NDList(out.add(bv.reshape(1, filters, 1, 1)));
+    // Ops on a parameter land in the parameter's manager; move the view to the step's scope.
+    NDArray bv = ps.getValue(bias, x.getDevice(), training).reshape(1, filters, 1, 1);
+    bv.attach(x.getManager());
+    return new NDList(out.add(bv));
   }
 
   @Override

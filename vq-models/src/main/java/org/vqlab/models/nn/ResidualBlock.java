@@ -17,10 +17,10 @@ public final class ResidualBlock extends AbstractBlock {
   private final Conv2d conv1x1;
 
   public ResidualBlock(int channels, int residualChannels) {
-    conv3x3 = addChildBlock("conv3x3", Conv2d.builder().setKernelShape(new Shape(3, 3))
-        .optPadding(new Shape(1, 1)).setFilters(residualChannels).optBias(false).build());
-    conv1x1 = addChildBlock("conv1x1", Conv2d.builder().setKernelShape(new Shape(1, 1))
-        .setFilters(channels).optBias(false).build());
+    conv3x3 = addChildBlock("conv3x3", ConvStacks.initialized(Conv2d.builder().setKernelShape(new Shape(3, 3))
+        .optPadding(new Shape(1, 1)).setFilters(residualChannels).optBias(false).build()));
+    conv1x1 = addChildBlock("conv1x1", ConvStacks.initialized(Conv2d.builder().setKernelShape(new Shape(1, 1))
+        .setFilters(channels).optBias(false).build()));
   }
 
   @Override

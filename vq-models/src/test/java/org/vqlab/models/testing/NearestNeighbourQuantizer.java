@@ -13,6 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.core.quantizer.QuantizerOutput;
+import org.vqlab.models.nn.ScalarOps;
 
 /**
  * Test support: a plain nearest-neighbour vector quantizer (trainable codebook, straight-through
@@ -49,18 +50,20 @@ public final class NearestNeighbourQuantizer extends AbstractBlock implements Qu
 
   @Override
   public QuantizerOutput quantize(ParameterStore ps, NDArray z, boolean training) {
-    NDArray e = ps.getValue(codebook, z.getDevice(), training);
+    // Adding the codebook to zeros of the step's scope keeps every derived array in that scope.
+    NDArray e = z.getManager().zeros(codebook.getShape())
+        .add(ps.getValue(codebook, z.getDevice(), training));
     Shape s = z.getShape();
     NDArray flat = z.transpose(0, 2, 3, 1).reshape(-1, codeDim);
     NDArray distances = flat.square().sum(new int[] {1}, true)
-        .sub(flat.matMul(e.transpose()).mul(2)).add(e.square().sum(new int[] {1}).expandDims(0));
+        .sub(ScalarOps.mul(flat.matMul(e.transpose()), 2)).add(e.square().sum(new int[] {1}).expandDims(0));
     NDArray indices = distances.argMin(1);
     NDArray oneHot = indices.oneHot(numCodes);
     NDArray q = oneHot.matMul(e).reshape(s.get(0), s.get(2), s.get(3), codeDim).transpose(0, 3, 1, 2);
     NDArray codebookLoss = z.stopGradient().sub(q).square().mean();
-    NDArray commitment = z.sub(q.stopGradient()).square().mean().mul(BETA);
+    NDArray commitment = ScalarOps.mul(z.sub(q.stopGradient()).square().mean(), BETA);
     NDArray counts = oneHot.sum(new int[] {0});
-    NDArray p = counts.div(flat.getShape().get(0));
+    NDArray p = ScalarOps.div(counts, flat.getShape().get(0));
     NDArray perplexity = p.mul(p.add(1e-10).log()).sum().neg().exp();
     if (training) {
       ps.getValue(usage, z.getDevice(), false).addi(counts);
