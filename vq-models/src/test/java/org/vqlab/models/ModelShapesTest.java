@@ -148,7 +148,12 @@ class ModelShapesTest {
         AutoencoderOutput out = model.compute(new ParameterStore(manager, false), x, false);
         assertEquals(x.getShape(), out.reconstruction().getShape());
         // Negative log-likelihood per dimension of a proper discrete distribution is positive.
-        assertTrue(out.terms().get("recon_loss").getFloat() > 0);
+        float nllPerDim = out.terms().get("recon_loss").getFloat();
+        assertTrue(nllPerDim > 0);
+        // log p(x | codes) per image is the same likelihood summed over the 3 * 32 * 32 dims.
+        ParameterStore ps = new ParameterStore(manager, false);
+        NDArray logLik = model.logLikelihood(ps, x, new NDList(model.encodeCodes(ps, x)));
+        assertEquals(-nllPerDim * 3 * 32 * 32, logLik.mean().getFloat(), 1e-3 * 3 * 32 * 32 * nllPerDim);
       }
     }
   }
