@@ -24,4 +24,12 @@ public interface Autoencoder extends Block {
 
   /** The quantizers, top level first; empty for a continuous-latent model. */
   List<Quantizer> quantizers();
+
+  /**
+   * log p(x | codes) per image (shape (B)) in nats, under the decoder's likelihood over the 256
+   * discrete pixel values, so bits/dim = -(this + log p(codes)) / (C H W ln 2). A continuous-latent
+   * model (no quantizers) ignores {@code codes} and returns a one-sample estimate of its ELBO, a
+   * lower bound on log p(x).
+   */
+  NDArray logLikelihood(ParameterStore parameters, NDArray images, NDList codes);
 }

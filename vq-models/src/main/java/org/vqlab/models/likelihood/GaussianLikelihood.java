@@ -1,0 +1,50 @@
+package org.vqlab.models.likelihood;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import org.vqlab.core.data.PixelNormalization;
+
+/**
+ * A Gaussian over each pixel, discretised over the 256 bins (edge bins take the tails) so that the
+ * loss stays bounded even when a learned scale shrinks. With {@code learnScale} the decoder outputs
+ * a per-pixel log standard deviation after the means; otherwise the scale is fixed.
+ */
+public final class GaussianLikelihood implements DecoderLikelihood {
+  private final boolean learnScale;
+  private final double fixedScale;
+  private final PixelNormalization normalization;
+
+  public GaussianLikelihood(boolean learnScale, double fixedScale, PixelNormalization normalization) {
+    this.learnScale = learnScale;
+    this.fixedScale = fixedScale;
+    this.normalization = normalization;
+  }
+
+  @Override
+  public int channelsPerImageChannel() {
+    return learnScale ? 2 : 1;
+  }
+
+  private NDArray elementLogProb(NDArray decoded, NDArray images) {
+    long c = images.getShape().get(1);
+    NDArray mean = decoded.get(new NDIndex(":, 0:{}", c));
+    NDArray logScale = learnScale ? decoded.get(new NDIndex(":, {}:{}", c, 2 * c))
+        : mean.zerosLike().add(Math.log(fixedScale));
+    return DiscreteDensities.gaussianLogProb(images, mean, logScale, normalization);
+  }
+
+  @Override
+  public NDArray loss(NDArray decoded, NDArray images) {
+    return elementLogProb(decoded, images).mean().neg();
+  }
+
+  @Override
+  public NDArray logLikelihood(NDArray decoded, NDArray images) {
+    return elementLogProb(decoded, images).sum(new int[] {1, 2, 3});
+  }
+
+  @Override
+  public NDArray reconstruction(NDArray decoded) {
+    return learnScale ? decoded.get(new NDIndex(":, 0:{}", decoded.getShape().get(1) / 2)) : decoded;
+  }
+}

@@ -1,0 +1,77 @@
+package org.vqlab.models.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+class PolyphaseConvTranspose2dTest {
+
+  /** Compares with the definition of a 4 x 4, stride 2, padding 1 transposed convolution. */
+  @Test
+  void equalsTheTransposedConvolutionItsPhasesDefine() {
+    int cin = 3;
+    int cout = 2;
+    int h = 3;
+    int w = 4;
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolyphaseConvTranspose2d block = new PolyphaseConvTranspose2d(cout);
+      block.initialize(m, DataType.FLOAT32, new Shape(1, cin, h, w));
+      NDArray bias = block.getParameters().get("bias").getArray();
+      bias.set(m.create(new float[] {0.5f, -0.25f}).toByteBuffer());
+      NDArray x = m.randomNormal(new Shape(1, cin, h, w));
+      float[] y = block.forward(new ParameterStore(m, false), new NDList(x), false)
+          .singletonOrThrow().toFloatArray();
+      float[] xv = x.toFloatArray();
+      float[] pw = block.getParameters().stream().filter(p -> p.getKey().endsWith("weight"))
+          .findFirst().orElseThrow().getValue().getArray().toFloatArray();
+      // Phase (a, b), tap (u, v) is the 4 x 4 kernel's tap (3 - a - 2u, 3 - b - 2v).
+      double[][][][] k = new double[cout][cin][4][4];
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          for (int o = 0; o < cout; o++) {
+            for (int c = 0; c < cin; c++) {
+              for (int u = 0; u < 2; u++) {
+                for (int v = 0; v < 2; v++) {
+                  int oc = (2 * a + b) * cout + o;
+                  k[o][c][3 - a - 2 * u][3 - b - 2 * v] = pw[((oc * cin + c) * 2 + u) * 2 + v];
+                }
+              }
+            }
+          }
+        }
+      }
+      double[] ref = new double[cout * 2 * h * 2 * w];
+      for (int o = 0; o < cout; o++) {
+        double bo = o == 0 ? 0.5 : -0.25;
+        for (int i = 0; i < 2 * h * 2 * w; i++) {
+          ref[o * 4 * h * w + i] = bo;
+        }
+        for (int c = 0; c < cin; c++) {
+          for (int j = 0; j < h; j++) {
+            for (int l = 0; l < w; l++) {
+              for (int k1 = 0; k1 < 4; k1++) {
+                for (int k2 = 0; k2 < 4; k2++) {
+                  int oy = 2 * j + k1 - 1;
+                  int ox = 2 * l + k2 - 1;
+                  if (oy >= 0 && oy < 2 * h && ox >= 0 && ox < 2 * w) {
+                    ref[(o * 2 * h + oy) * 2 * w + ox] += xv[(c * h + j) * w + l] * k[o][c][k1][k2];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      assertEquals(ref.length, y.length);
+      for (int i = 0; i < ref.length; i++) {
+        assertEquals(ref[i], y[i], 1e-4, "output " + i);
+      }
+    }
+  }
+}
