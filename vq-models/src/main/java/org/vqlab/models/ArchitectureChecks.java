@@ -49,20 +49,4 @@ public final class ArchitectureChecks {
         + (fits.isEmpty() ? "no power-of-two model.downsample fits this size"
             : "model.downsample values that fit: " + fits));
   }
-
-  /** Level names, top first: "bottom" alone, "top"/"bottom", "top"/"middle"/"bottom", else levelN. */
-  public static List<String> levelNames(int levels) {
-    if (levels == 1) {
-      return List.of("bottom");
-    } else if (levels == 2) {
-      return List.of("top", "bottom");
-    } else if (levels == 3) {
-      return List.of("top", "middle", "bottom");
-    }
-    List<String> names = new ArrayList<>();
-    for (int i = levels - 1; i >= 0; i--) {
-      names.add("level" + i);
-    }
-    return names;
-  }
 }

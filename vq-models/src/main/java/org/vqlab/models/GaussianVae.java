@@ -20,7 +20,7 @@ import org.vqlab.core.model.AutoencoderOutput;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.models.likelihood.DecoderLikelihood;
 import org.vqlab.models.nn.ConvStacks;
-import org.vqlab.models.nn.ScalarOps;
+import org.vqlab.core.nn.ScalarOps;
 
 /**
  * The Gaussian VAE baseline the VQ-VAE paper compares against: the VQ-VAE encoder and decoder with a
@@ -101,7 +101,7 @@ public final class GaussianVae extends AbstractBlock implements Autoencoder {
     terms.put("mse", PixelMse.of(images, reconstruction, normalization));
     terms.put("kl", klMean);
     terms.put("elbo", likelihood.logLikelihood(decoded, images).sub(kl).mean());
-    return new AutoencoderOutput(reconstruction, loss, terms);
+    return new AutoencoderOutput(reconstruction, loss, terms, List.of());
   }
 
   @Override

@@ -2,7 +2,7 @@ package org.vqlab.models;
 
 import ai.djl.ndarray.NDArray;
 import org.vqlab.core.data.PixelNormalization;
-import org.vqlab.models.nn.ScalarOps;
+import org.vqlab.core.nn.ScalarOps;
 
 /** Mean squared error in [0, 1] pixel units, comparable across normalisations and with papers. */
 public final class PixelMse {

@@ -61,7 +61,7 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
     }
     ArchitectureChecks.divisible(imageShape, downsample, levels);
     this.imageShape = imageShape;
-    this.names = ArchitectureChecks.levelNames(levels);
+    this.names = org.vqlab.core.model.CodeLevels.names(levels);
     this.likelihood = likelihood;
     this.normalization = normalization;
     quantizers = new Quantizer[levels];
@@ -175,7 +175,11 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
       terms.put("perplexity/" + name, out[i].perplexity());
       terms.put("codes_used/" + name, out[i].codesUsed());
     }
-    return new AutoencoderOutput(reconstruction, loss, terms);
+    List<NDArray> codes = new ArrayList<>(levels);
+    for (int i = levels - 1; i >= 0; i--) {
+      codes.add(out[i].indices());
+    }
+    return new AutoencoderOutput(reconstruction, loss, terms, codes);
   }
 
   @Override

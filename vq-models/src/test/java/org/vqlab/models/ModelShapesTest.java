@@ -77,7 +77,7 @@ class ModelShapesTest {
       List<NDArray> codes = model.encodeCodes(ps, x);
       assertEquals(levels, codes.size());
       assertEquals(levels, model.quantizers().size());
-      List<String> names = ArchitectureChecks.levelNames(levels);
+      List<String> names = org.vqlab.core.model.CodeLevels.names(levels);
       for (int i = 0; i < levels; i++) {
         // Top first: level i from the top is at 1/(f * 2^(levels - 1 - i)).
         long side = size / ((long) f << (levels - 1 - i));
@@ -94,9 +94,9 @@ class ModelShapesTest {
 
   @Test
   void levelsNamedTopFirst() {
-    assertEquals(List.of("top", "bottom"), ArchitectureChecks.levelNames(2));
-    assertEquals(List.of("top", "middle", "bottom"), ArchitectureChecks.levelNames(3));
-    assertEquals(List.of("level3", "level2", "level1", "level0"), ArchitectureChecks.levelNames(4));
+    assertEquals(List.of("top", "bottom"), org.vqlab.core.model.CodeLevels.names(2));
+    assertEquals(List.of("top", "middle", "bottom"), org.vqlab.core.model.CodeLevels.names(3));
+    assertEquals(List.of("level3", "level2", "level1", "level0"), org.vqlab.core.model.CodeLevels.names(4));
   }
 
   @Test

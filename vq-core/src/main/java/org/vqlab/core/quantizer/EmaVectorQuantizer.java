@@ -1,5 +1,6 @@
 package org.vqlab.core.quantizer;
 
+import org.vqlab.core.nn.ScalarOps;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -100,7 +101,8 @@ public class EmaVectorQuantizer extends AbstractVectorQuantizer {
     NDArray residual;
     try (NDArray qDetached = q.stopGradient()) {
       residual = zs.sub(qDetached);
-      commitment = residual.square().mean().mul((float) commitmentCost);
+      // A constant factor as a real array: DJL frees the temporary of mul(Number) before backward.
+      commitment = ScalarOps.mul(residual.square().mean(), commitmentCost);
     }
     NDArray zero = zs.getManager().zeros(new Shape(), zs.getDataType(), zs.getDevice());
     return new NDList(zero, commitment, commitment, residual);

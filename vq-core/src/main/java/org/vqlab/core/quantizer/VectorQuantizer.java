@@ -1,5 +1,6 @@
 package org.vqlab.core.quantizer;
 
+import org.vqlab.core.nn.ScalarOps;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -46,7 +47,8 @@ public class VectorQuantizer extends AbstractVectorQuantizer {
     try (NDArray zDetached = zs.stopGradient(); NDArray qDetached = q.stopGradient()) {
       codebookLoss = zDetached.sub(q).square().mean();
       residual = zs.sub(qDetached);
-      commitment = residual.square().mean().mul((float) commitmentCost);
+      // A constant factor as a real array: DJL frees the temporary of mul(Number) before backward.
+      commitment = ScalarOps.mul(residual.square().mean(), commitmentCost);
     }
     return new NDList(codebookLoss, commitment, codebookLoss.add(commitment), residual);
   }

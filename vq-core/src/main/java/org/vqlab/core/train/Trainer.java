@@ -2,6 +2,9 @@ package org.vqlab.core.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -43,7 +46,7 @@ public final class Trainer {
   private final Checkpoints checkpoints;
   private final Map<String, Object> provenance;
   private final List<TrainingListener> listeners;
-  private final ParameterStore parameterStore;
+  private ParameterStore parameterStore;
   private final AdamOptimizer optimizer;
   private long step;
   private double bestEvalLoss = Double.POSITIVE_INFINITY;
@@ -116,6 +119,8 @@ public final class Trainer {
   /** Restores parameters, optimiser state, step and best loss from a checkpoint. */
   public void restore(Path checkpoint) throws IOException {
     Checkpoints.Header h = Checkpoints.load(checkpoint, task.block(), optimizer, manager);
+    // A ParameterStore caches the arrays it handed out; loading replaced them.
+    parameterStore = new ParameterStore(manager, false);
     step = h.step();
     JsonNode header = JSON.readTree(h.json());
     if (header.has("best_eval_loss") && header.get("best_eval_loss").isNumber()) {
@@ -164,9 +169,7 @@ public final class Trainer {
           if (step == 1 || step % config.logEvery() == 0 || step == config.maxSteps()) {
             double seconds = (System.nanoTime() - windowStart) / 1e9;
             Map<String, Double> m = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : out.scalars().entrySet()) {
-              m.put("train/" + e.getKey(), (double) e.getValue().getFloat());
-            }
+            toHost(out.scalars()).forEach((k, v) -> m.put("train/" + k, v));
             m.put("train/loss", loss);
             m.put("train/grad_norm", (double) gradNorm.getFloat());
             m.put("train/learning_rate", AdamOptimizer.learningRate(config, step));
@@ -232,9 +235,8 @@ public final class Trainer {
       try (NDManager scope = manager.newSubManager(); LabeledBatch batch = test.batch(scope, idx)) {
         TrainingTask.StepOutput out = task.forward(parameterStore, batch, false);
         lossSum += out.loss().getFloat() * n;
-        for (Map.Entry<String, NDArray> e : out.scalars().entrySet()) {
-          sums.merge(e.getKey(), (double) e.getValue().getFloat() * n, Double::sum);
-        }
+        int count = n;
+        toHost(out.scalars()).forEach((k, v) -> sums.merge(k, v * count, Double::sum));
         task.observeEvaluation(parameterStore, batch, out);
       }
       items += n;
@@ -246,6 +248,24 @@ public final class Trainer {
     }
     task.finishEvaluation().forEach((k, v) -> metrics.put("eval/" + k, v));
     return metrics;
+  }
+
+  /** Named scalars of any type, read back in one transfer (one device sync on a GPU). */
+  static Map<String, Double> toHost(Map<String, NDArray> scalars) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (scalars.isEmpty()) {
+      return out;
+    }
+    NDList parts = new NDList();
+    for (NDArray a : scalars.values()) {
+      parts.add(a.toType(DataType.FLOAT32, false).reshape(1));
+    }
+    float[] values = NDArrays.concat(parts).toFloatArray();
+    int i = 0;
+    for (String name : scalars.keySet()) {
+      out.put(name, (double) values[i++]);
+    }
+    return out;
   }
 
   private void zeroGradients(NDManager scope) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.AutoencoderOutput;
+import org.vqlab.core.model.CodeLevels;
 import org.vqlab.core.quantizer.CodebookUsage;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.core.train.TrainingTask;
@@ -24,27 +25,13 @@ public final class AutoencoderTask implements TrainingTask {
   private final NDManager manager;
   private final List<String> levelNames;
   private List<CodebookUsage> usage = List.of();
+  /** The last forward's output: evaluation reads its codes without encoding again. */
+  private AutoencoderOutput lastOutput;
 
   public AutoencoderTask(Autoencoder model, NDManager manager) {
     this.model = model;
     this.manager = manager;
-    List<String> names = new ArrayList<>();
-    int levels = model.quantizers().size();
-    for (int i = 0; i < levels; i++) {
-      names.add(levelName(i, levels));
-    }
-    this.levelNames = List.copyOf(names);
-  }
-
-  /** "top"/"bottom" for two levels, "codes" for one, "level0".. (top first) otherwise. */
-  public static String levelName(int index, int levels) {
-    if (levels == 1) {
-      return "codes";
-    }
-    if (levels == 2) {
-      return index == 0 ? "top" : "bottom";
-    }
-    return "level" + index;
+    this.levelNames = CodeLevels.names(Math.max(1, model.quantizers().size()));
   }
 
   public Autoencoder model() {
@@ -62,8 +49,6 @@ public final class AutoencoderTask implements TrainingTask {
     lastOutput = out;
     return new StepOutput(out.loss(), out.terms());
   }
-
-  private AutoencoderOutput lastOutput;
 
   @Override
   public void startEvaluation() {

@@ -1,14 +1,14 @@
 package org.vqlab.models.likelihood;
 
-import static org.vqlab.models.nn.ScalarOps.atLeast;
-import static org.vqlab.models.nn.ScalarOps.atMost;
-import static org.vqlab.models.nn.ScalarOps.mul;
+import static org.vqlab.core.nn.ScalarOps.atLeast;
+import static org.vqlab.core.nn.ScalarOps.atMost;
+import static org.vqlab.core.nn.ScalarOps.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 import org.vqlab.core.data.PixelNormalization;
-import org.vqlab.models.nn.ScalarOps;
+import org.vqlab.core.nn.ScalarOps;
 
 /**
  * Element-wise log-probabilities of 8-bit pixels (in normalised units) under continuous densities

@@ -2,7 +2,7 @@ package org.vqlab.models.likelihood;
 
 import ai.djl.ndarray.NDArray;
 import org.vqlab.core.data.PixelNormalization;
-import org.vqlab.models.nn.ScalarOps;
+import org.vqlab.core.nn.ScalarOps;
 
 /**
  * Squared error divided by the data variance, as Sonnet's VQ-VAE trains. It is the Gaussian

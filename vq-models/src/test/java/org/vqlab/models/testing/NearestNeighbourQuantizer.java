@@ -13,7 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.core.quantizer.QuantizerOutput;
-import org.vqlab.models.nn.ScalarOps;
+import org.vqlab.core.nn.ScalarOps;
 
 /**
  * Test support: a plain nearest-neighbour vector quantizer (trainable codebook, straight-through

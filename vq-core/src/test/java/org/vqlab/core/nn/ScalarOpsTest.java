@@ -1,4 +1,4 @@
-package org.vqlab.models.nn;
+package org.vqlab.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,4 +1,4 @@
-package org.vqlab.models.nn;
+package org.vqlab.core.nn;
 
 import ai.djl.ndarray.NDArray;
 
