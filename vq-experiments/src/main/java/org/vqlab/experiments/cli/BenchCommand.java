@@ -15,6 +15,7 @@ import org.vqlab.core.engine.EngineSetup;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.quantizer.QuantizerBenchmark;
 import org.vqlab.core.train.TrainerConfig;
+import org.vqlab.experiments.bench.TrainBenchmark;
 import org.vqlab.experiments.run.LaunchConfig;
 import org.vqlab.experiments.run.Validation;
 import picocli.CommandLine.Command;
@@ -25,25 +26,29 @@ import picocli.CommandLine.Parameters;
  * {@code vq bench <what> [overrides]}: benchmarks that print numbers, on the device and with the
  * engine settings of the composed config ({@code trainer.device}, {@code engine.num_threads}).
  */
-@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data.")
+@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data | train")
   String what;
 
   @Parameters(index = "1..*", arity = "0..*", paramLabel = "OVERRIDE")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--repeats", description = "Timed repetitions (quantizer) or batches (data).")
+  @Option(names = "--repeats", description = "Timed repetitions (quantizer), batches (data) or steps (train).")
   Integer repeats;
 
+  @Option(names = "--soak-steps", description = "train: steps of the memory soak at a small size (0 = skip).")
+  int soakSteps = 10000;
+
   @Override
-  public Integer call() {
-    if (!List.of("quantizer", "data").contains(what)) {
-      throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data]");
+  public Integer call() throws java.io.IOException {
+    if (!List.of("quantizer", "data", "train").contains(what)) {
+      throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data, train]");
     }
     ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
         Thread.currentThread().getContextClassLoader())).compose(overrides);
-    LaunchConfig launch = Validation.validate(composed, PluginRegistry.load());
+    PluginRegistry registry = PluginRegistry.load();
+    LaunchConfig launch = Validation.validate(composed, registry);
     Engine engine = EngineSetup.start(launch.engine(), launch.seed());
     Device device = EngineSetup.device(engine, composed.root().child("trainer").bind(TrainerConfig.class).device());
     PrintStream out = System.out;
@@ -51,6 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
         Engine.getDjlVersion(), Runtime.getRuntime().availableProcessors());
     switch (what) {
       case "quantizer" -> QuantizerBenchmark.run(device, out, repeats == null ? 7 : repeats);
+      case "train" -> TrainBenchmark.run(overrides, registry, device, engine, out, 3,
+          repeats == null ? 20 : repeats, soakSteps);
       default -> DataBenchmark.run(device, out, repeats == null ? 500 : repeats);
     }
     out.flush();

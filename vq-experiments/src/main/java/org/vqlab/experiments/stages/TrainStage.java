@@ -1,5 +1,6 @@
 package org.vqlab.experiments.stages;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -20,6 +21,7 @@ import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.ModelContext;
 import org.vqlab.core.plugin.ModelFactory;
 import org.vqlab.core.plugin.PluginKind;
+import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.quantizer.Quantizers;
 import org.vqlab.core.train.Checkpoints;
 import org.vqlab.core.train.Trainer;
@@ -51,17 +53,22 @@ public final class TrainStage implements Launch.StageBody {
 
   /** Builds (and prepares) the datasets and builds and initialises the model on the launch's device. */
   public static Built build(Launch launch) throws java.io.IOException {
-    Section dataSection = launch.section("dataset");
-    DatasetFactory data = launch.registry().factory(PluginKind.DATASET, dataSection);
+    return build(launch.config().root(), launch.registry(), launch.device());
+  }
+
+  /** The same from a composed config, a registry and a device. */
+  public static Built build(Section root, PluginRegistry registry, Device device) throws java.io.IOException {
+    Section dataSection = root.child("dataset");
+    DatasetFactory data = registry.factory(PluginKind.DATASET, dataSection);
     VqDataset train = data.create(dataSection, Split.TRAIN);
     VqDataset test = data.create(dataSection, Split.TEST);
     train.prepare(new ProgressBar());
     test.prepare(new ProgressBar());
-    Section modelSection = launch.section("model");
-    ModelFactory models = launch.registry().factory(PluginKind.MODEL, modelSection);
+    Section modelSection = root.child("model");
+    ModelFactory models = registry.factory(PluginKind.MODEL, modelSection);
     Autoencoder model = models.create(modelSection, new ModelContext(train.itemShape(),
-        launch.section("quantizer"), new Quantizers(launch.registry())));
-    NDManager manager = NDManager.newBaseManager(launch.device());
+        root.child("quantizer"), new Quantizers(registry), train.normalization()));
+    NDManager manager = NDManager.newBaseManager(device);
     model.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(train.itemShape()));
     return new Built(model, train, test, manager);
   }

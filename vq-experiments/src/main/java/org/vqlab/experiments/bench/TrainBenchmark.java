@@ -1,0 +1,131 @@
+package org.vqlab.experiments.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.vqlab.core.config.ComposedConfig;
+import org.vqlab.core.config.ConfigComposer;
+import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.data.BatchSampler;
+import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.train.Checkpoints;
+import org.vqlab.core.train.Trainer;
+import org.vqlab.core.train.TrainerConfig;
+import org.vqlab.core.train.TrainingListener;
+import org.vqlab.experiments.stages.AutoencoderTask;
+import org.vqlab.experiments.stages.TrainStage;
+
+/**
+ * {@code vq bench train}: the real training stack (dataset, model plugin, quantizer plugin, the
+ * {@link Trainer} with its Adam) on real Fashion-MNIST batches. Prints milliseconds per step and
+ * images per second for VQ-VAE at the paper's sizes and for VQ-VAE-2, then the resident memory of
+ * the process at step 1000 and at the end of a long run at a small size.
+ */
+public final class TrainBenchmark {
+  private TrainBenchmark() {}
+
+  /** One measured configuration: a label and the overrides that make it. */
+  record Case(String label, List<String> overrides) {}
+
+  static final List<Case> SPEED = List.of(
+      new Case("vqvae 128 ch, K=512, D=64, batch 128", List.of("model=vqvae", "model.channels=128",
+          "quantizer.num_codes=512", "quantizer.code_dim=64", "trainer.batch_size=128")),
+      new Case("vqvae 64 ch, K=512, D=64, batch 64", List.of("model=vqvae", "model.channels=64",
+          "quantizer.num_codes=512", "quantizer.code_dim=64", "trainer.batch_size=64")),
+      new Case("vqvae2 128 ch, 2 levels (14x14, 7x7), K=512, D=64, batch 128", List.of("model=vqvae2",
+          "model.channels=128", "model.downsample=2", "quantizer.num_codes=512",
+          "quantizer.code_dim=64", "trainer.batch_size=128")));
+
+  static final List<String> SOAK = List.of("model=vqvae", "model.channels=16", "model.residual_channels=8",
+      "quantizer.num_codes=64", "quantizer.code_dim=16", "trainer.batch_size=32");
+
+  public static void run(List<String> baseOverrides, PluginRegistry registry, Device device,
+      Engine engine, PrintStream out, int warmup, int steps, int soakSteps) throws IOException {
+    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(
+        Thread.currentThread().getContextClassLoader()));
+    for (Case c : SPEED) {
+      List<String> args = new ArrayList<>(baseOverrides);
+      args.addAll(c.overrides());
+      args.add("trainer.max_steps=" + (warmup + steps));
+      long[] times = new long[warmup + steps + 1];
+      train(composer.compose(args), registry, device, engine, new TrainingListener() {
+        @Override
+        public void onStepDone(Trainer trainer, long step, double loss) {
+          times[(int) step] = System.nanoTime();
+        }
+      });
+      double ms = (times[warmup + steps] - times[warmup]) / 1e6 / steps;
+      int batch = composer.compose(args).root().child("trainer").bind(TrainerConfig.class).batchSize();
+      out.printf(Locale.ROOT, "%-62s %8.1f ms/step %8.1f images/s (%d steps after %d warm-up)%n",
+          c.label(), ms, batch * 1000.0 / ms, steps, warmup);
+    }
+    if (soakSteps > 0) {
+      List<String> args = new ArrayList<>(baseOverrides);
+      args.addAll(SOAK);
+      args.add("trainer.max_steps=" + soakSteps);
+      long[] rss = new long[2];
+      int probe = Math.min(1000, soakSteps);
+      long t0 = System.nanoTime();
+      train(composer.compose(args), registry, device, engine, new TrainingListener() {
+        @Override
+        public void onStepDone(Trainer trainer, long step, double loss) {
+          if (step == probe) {
+            rss[0] = residentKb();
+          }
+        }
+
+        @Override
+        public void onEnd(Trainer trainer, Trainer.Result result) {
+          rss[1] = residentKb();
+        }
+      });
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      out.printf(Locale.ROOT, "memory soak (vqvae 16 ch, K=64, batch 32, %d steps, %.0f s): resident"
+          + " %.1f MiB at step %d, %.1f MiB at the end: %+.2f%%%n", soakSteps, seconds, rss[0] / 1024.0,
+          probe, rss[1] / 1024.0, 100.0 * (rss[1] - rss[0]) / rss[0]);
+    }
+  }
+
+  private static void train(ComposedConfig composed, PluginRegistry registry, Device device,
+      Engine engine, TrainingListener listener) throws IOException {
+    // Evaluation and checkpoints happen once, after the last step: they are not what is timed.
+    TrainerConfig tc = composed.root().child("trainer").bind(TrainerConfig.class);
+    TrainerConfig timed = new TrainerConfig(tc.device(), tc.maxSteps(), tc.batchSize(), tc.learningRate(),
+        tc.betas(), tc.weightDecay(), tc.warmupSteps(), tc.schedule(), tc.minLearningRate(),
+        tc.gradClip(), tc.maxSteps(), tc.maxSteps(), 1, tc.maxSteps(), 1);
+    TrainStage.Built built = TrainStage.build(composed.root(), registry, device);
+    Path checkpoints = Files.createTempDirectory("vq-bench");
+    try (NDManager manager = built.manager()) {
+      BatchSampler sampler = BatchSampler.of(built.train(), tc.batchSize(), true);
+      new Trainer(timed, new AutoencoderTask(built.model(), manager), built.train(),
+          s -> sampler.batchAtStep(s - 1), built.test(), manager, engine, 0,
+          new Checkpoints(checkpoints, 1), Map.of(), List.of(listener)).fit();
+    } finally {
+      try (var files = Files.walk(checkpoints)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** VmRSS of this process in KiB (Linux), 0 elsewhere. */
+  static long residentKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
+  }
+}
