@@ -112,4 +112,70 @@ class MlflowServerRestartTest {
         api.download(train.get("info").get("artifact_uri").asText(), "checkpoints/model.ckpt"));
     assertTrue(api.run(launchId).get("info").get("end_time").asLong() > 0);
   }
+
+  /** The same with a real `vq train` in its own JVM: training goes on and MLflow ends complete. */
+  @Test
+  void trainingSurvivesTheServerGoingDown(@TempDir Path out) throws Exception {
+    String uri = "http://127.0.0.1:" + port;
+    String experiment = "restart_vq_" + System.nanoTime();
+    List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-Dvqlab.home=" + System.getProperty("vqlab.home"), "-cp", System.getProperty("java.class.path"),
+        org.vqlab.experiments.Vq.class.getName(), "train", "name=" + experiment, "output_dir=" + out,
+        "tracking=mlflow", "tracking.mlflow.uri=" + uri, "tracking.mlflow.max_retry_delay_seconds=2",
+        "dataset.subset=2048", "model.channels=32", "model.residual_channels=8", "quantizer.num_codes=64",
+        "quantizer.code_dim=16", "trainer.batch_size=64", "trainer.max_steps=400", "trainer.log_every=1",
+        "trainer.eval_every=100", "trainer.eval_batches=2", "trainer.checkpoint_every=1000", "trainer.device=cpu"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(out.resolve("console.txt").toFile()).start();
+    try {
+      Path runs = out.resolve(experiment);
+      waitForLines(runs, 40, p);
+      server("stop");
+      long linesWhenDown = metricLines(runs);
+      waitForLines(runs, linesWhenDown + 200, p);
+      server("start");
+      assertEquals(0, p.waitFor(), Files.readString(out.resolve("console.txt")));
+    } finally {
+      p.destroyForcibly();
+    }
+    Path run;
+    try (var s = Files.list(out.resolve(experiment))) {
+      run = s.findFirst().orElseThrow();
+    }
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+      counts.merge(json.readTree(line).get("name").asText(), 1, Integer::sum);
+    }
+    assertEquals(400, counts.get("train/loss"));
+    MlflowServerApi api = new MlflowServerApi(uri);
+    String experimentId = api.experimentId(experiment);
+    JsonNode search = api.post("runs/search", Map.of("experiment_ids", List.of(experimentId),
+        "filter", "tags.vqlab.stage = 'train'", "max_results", 10));
+    assertEquals(1, search.path("runs").size(), search.toString());
+    String trainId = search.path("runs").get(0).get("info").get("run_id").asText();
+    assertEquals("FINISHED", api.run(trainId).get("info").get("status").asText());
+    for (Map.Entry<String, Integer> e : counts.entrySet()) {
+      assertEquals(e.getValue(), api.history(trainId, e.getKey()).size(), e.getKey());
+    }
+  }
+
+  private static long metricLines(Path runs) throws IOException {
+    if (!Files.isDirectory(runs)) {
+      return 0;
+    }
+    try (var s = Files.walk(runs)) {
+      Path m = s.filter(f -> f.getFileName().toString().equals("metrics.jsonl")).findFirst().orElse(null);
+      return m == null ? 0 : Files.readAllLines(m).size();
+    }
+  }
+
+  private static void waitForLines(Path runs, long lines, Process p) throws Exception {
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (metricLines(runs) < lines) {
+      assertTrue(p.isAlive(), "vq train ended early");
+      assertTrue(System.currentTimeMillis() < deadline, "no progress in metrics.jsonl");
+      Thread.sleep(100);
+    }
+  }
 }
