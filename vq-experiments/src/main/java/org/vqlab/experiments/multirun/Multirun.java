@@ -1,0 +1,163 @@
+package org.vqlab.experiments.multirun;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vqlab.core.config.ComposedConfig;
+import org.vqlab.core.config.ConfigComposer;
+import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.launch.Job;
+import org.vqlab.core.launch.JobResult;
+import org.vqlab.core.launch.Launcher;
+import org.vqlab.core.launch.LauncherFactory;
+import org.vqlab.core.plugin.PluginKind;
+import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.experiments.run.RunDirectory;
+
+/**
+ * {@code vq <command> -m ...}: expands the sweep, checks that every job's config composes (typos
+ * fail the sweep before anything runs), runs the jobs with the configured launcher in
+ * {@code multirun/<timestamp>/<job>/}, and writes {@code summary.csv} and {@code summary.md}
+ * (job, overrides, status, error, final metrics).
+ */
+public final class Multirun {
+  public static final String SUMMARY_CSV = "summary.csv";
+  public static final String SUMMARY_MD = "summary.md";
+  private static final Logger LOG = LoggerFactory.getLogger(Multirun.class);
+
+  private Multirun() {}
+
+  /** Runs the sweep; returns 0 when every job succeeded, 1 otherwise. */
+  public static int run(String command, List<String> arguments, Path multirunRoot, PrintWriter out)
+      throws IOException, InterruptedException {
+    List<List<String>> expanded = Sweep.expand(arguments);
+    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(
+        Thread.currentThread().getContextClassLoader()));
+    List<ComposedConfig> composed = new ArrayList<>();
+    for (List<String> jobArgs : expanded) {
+      composed.add(composer.compose(jobArgs));
+    }
+    PluginRegistry registry = PluginRegistry.load();
+    LauncherFactory lf = registry.factory(PluginKind.LAUNCHER, composed.get(0).root().child("launcher"));
+    Launcher launcher = lf.create(composed.get(0).root().child("launcher"));
+
+    Path sweepDir = RunDirectory.createNew(multirunRoot, LocalDateTime.now()).path();
+    LOG.info("multirun of {} jobs in {}", expanded.size(), sweepDir);
+    SweepTracking sweepTracking = SweepTracking.start(composed.get(0), sweepDir, command, arguments);
+    List<Boolean> swept = Sweep.swept(arguments);
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < expanded.size(); i++) {
+      List<String> vqArgs = new ArrayList<>();
+      vqArgs.add(command);
+      vqArgs.add("--run-dir=" + sweepDir.resolve(Integer.toString(i)).toAbsolutePath());
+      vqArgs.addAll(expanded.get(i));
+      jobs.add(new Job(i, expanded.get(i), sweepDir.resolve(Integer.toString(i)), vqArgs,
+          sweepTracking.environment(i, Sweep.sweptOnly(expanded.get(i), swept))));
+    }
+    List<JobResult> results = launcher.launch(jobs);
+    writeSummary(sweepDir, results);
+    sweepTracking.finish(results);
+    out.println("multirun: " + sweepDir);
+    out.print(Files.readString(sweepDir.resolve(SUMMARY_MD)));
+    return results.stream().allMatch(JobResult::succeeded) ? 0 : 1;
+  }
+
+  static void writeSummary(Path sweepDir, List<JobResult> results) throws IOException {
+    List<Map<String, String>> finals = new ArrayList<>();
+    TreeSet<String> metricNames = new TreeSet<>();
+    for (JobResult r : results) {
+      Map<String, String> m = finalMetrics(r.job().directory().resolve(RunDirectory.METRICS));
+      finals.add(m);
+      metricNames.addAll(m.keySet());
+    }
+    StringBuilder csv = new StringBuilder("job,overrides,status,seconds,error");
+    StringBuilder md = new StringBuilder("| job | overrides | status | seconds | error |");
+    StringBuilder rule = new StringBuilder("|---|---|---|---|---|");
+    for (String name : metricNames) {
+      csv.append(',').append(csvCell(name));
+      md.append(' ').append(name).append(" |");
+      rule.append("---|");
+    }
+    csv.append('\n');
+    md.append('\n').append(rule).append('\n');
+    for (int i = 0; i < results.size(); i++) {
+      JobResult r = results.get(i);
+      String status = r.succeeded() ? "ok" : "failed (exit " + r.exitCode() + ")";
+      String error = r.succeeded() ? "" : lastErrorLine(r.error());
+      String overrides = String.join(" ", r.job().overrides());
+      String seconds = String.format("%.1f", r.millis() / 1000.0);
+      csv.append(r.job().number()).append(',').append(csvCell(overrides)).append(',')
+          .append(csvCell(status)).append(',').append(seconds).append(',').append(csvCell(error));
+      md.append("| ").append(r.job().number()).append(" | ").append(mdCell(overrides)).append(" | ")
+          .append(status).append(" | ").append(seconds).append(" | ").append(mdCell(error)).append(" |");
+      for (String name : metricNames) {
+        String v = finals.get(i).getOrDefault(name, "");
+        csv.append(',').append(csvCell(v));
+        md.append(' ').append(v).append(" |");
+      }
+      csv.append('\n');
+      md.append('\n');
+    }
+    RunDirectory.writeAtomically(sweepDir.resolve(SUMMARY_CSV), csv.toString());
+    RunDirectory.writeAtomically(sweepDir.resolve(SUMMARY_MD), md.toString());
+  }
+
+  /** The last value of every metric in a job's metrics.jsonl (empty when the job logged none). */
+  static Map<String, String> finalMetrics(Path metrics) throws IOException {
+    Map<String, String> last = new TreeMap<>();
+    if (!Files.exists(metrics)) {
+      return last;
+    }
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader r = Files.newBufferedReader(metrics, StandardCharsets.UTF_8)) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = json.readTree(line);
+        last.put(n.get("name").asText(), n.get("value").asText());
+      }
+    }
+    return last;
+  }
+
+  /** The most telling line of a failed job's output: the last "error:" line, else the last line. */
+  static String lastErrorLine(String tail) {
+    String[] lines = tail.split("\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].contains("error:") || lines[i].contains("ERROR")) {
+        return lines[i].trim();
+      }
+    }
+    return lines.length == 0 ? "" : lines[lines.length - 1].trim();
+  }
+
+  private static String csvCell(String s) {
+    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+      return '"' + s.replace("\"", "\"\"") + '"';
+    }
+    return s;
+  }
+
+  private static String mdCell(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+
+  public static Path defaultRoot() {
+    return Paths.get("multirun");
+  }
+}
