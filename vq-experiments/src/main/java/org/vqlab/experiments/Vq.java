@@ -61,7 +61,12 @@ public final class Vq implements Runnable {
       return 1;
     });
     cli.setUnmatchedOptionsArePositionalParams(true);
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 
   /** Prints VQLab's version. */

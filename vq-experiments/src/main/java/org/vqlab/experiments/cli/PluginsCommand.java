@@ -16,18 +16,18 @@ public final class PluginsCommand implements Callable<Integer> {
   public Integer call() {
     java.io.PrintWriter out = spec.commandLine().getOut();
     PluginRegistry registry = PluginRegistry.load();
-    out.printf("%-10s %-24s %-28s %s%n", "KIND", "NAME", "SOURCE", "FACTORY");
+    out.printf("%-10s %-22s %-34s %s%n", "KIND", "NAME", "SOURCE", "FACTORY");
     for (PluginKind kind : PluginKind.values()) {
       boolean any = false;
       for (PluginInfo info : registry.plugins()) {
         if (info.kind() == kind) {
           any = true;
-          out.printf("%-10s %-24s %-28s %s%n", kind.label(), info.name(), info.source(),
+          out.printf("%-10s %-22s %-34s %s%n", kind.label(), info.name(), info.source(),
               info.factory().getName());
         }
       }
       if (!any) {
-        out.printf("%-10s %-24s%n", kind.label(), "(none registered)");
+        out.printf("%-10s %-22s%n", kind.label(), "(none registered)");
       }
     }
     return 0;
