@@ -67,6 +67,15 @@ class TrainCommandTest {
   }
 
   @Test
+  void maxEpochsSetsTheSteps() throws Exception {
+    // 512 images in batches of 32: 16 steps an epoch; two epochs are 32 steps.
+    VqRun r = VqRun.of(args("epochs", 1000, "trainer.max_epochs=2", "trainer.checkpoint_every=1000",
+        "trainer.eval_every=1000").toArray(String[]::new));
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(Files.exists(onlyRun("epochs").resolve("checkpoints/train/step-00000032.ckpt")));
+  }
+
+  @Test
   void resumeContinuesAsIfNeverStopped() throws Exception {
     assertEquals(0, VqRun.of(args("straight", 8).toArray(String[]::new)).exitCode());
     assertEquals(0, VqRun.of(args("stopped", 4).toArray(String[]::new)).exitCode());

@@ -3,7 +3,7 @@ package org.vqlab.core.train;
 import java.util.List;
 
 /** The {@code trainer} section (and {@code prior.trainer}); see config/trainer/default.conf. */
-public record TrainerConfig(String device, int maxSteps, int batchSize, double learningRate,
+public record TrainerConfig(String device, int maxSteps, int maxEpochs, int batchSize, double learningRate,
     List<Double> betas, double weightDecay, int warmupSteps, Schedule schedule,
     double minLearningRate, double gradClip, int logEvery, int evalEvery, int evalBatches,
     int checkpointEvery, int keepLast) {
@@ -12,6 +12,9 @@ public record TrainerConfig(String device, int maxSteps, int batchSize, double l
 
   public TrainerConfig {
     positive("max_steps", maxSteps);
+    if (maxEpochs < 0) {
+      throw new IllegalArgumentException("max_epochs must be >= 0 (0: train for max_steps), got " + maxEpochs);
+    }
     positive("batch_size", batchSize);
     positive("log_every", logEvery);
     positive("eval_every", evalEvery);
@@ -28,6 +31,23 @@ public record TrainerConfig(String device, int maxSteps, int batchSize, double l
           "weight_decay, warmup_steps, min_learning_rate, grad_clip and eval_batches must be >= 0");
     }
     betas = List.copyOf(betas);
+  }
+
+  /**
+   * The steps to train: {@code max_epochs} passes over the data when it is set (the last partial
+   * batch of each epoch is dropped), else {@code max_steps}.
+   */
+  public TrainerConfig forEpochs(long batchesPerEpoch) {
+    if (maxEpochs == 0) {
+      return this;
+    }
+    long steps = maxEpochs * batchesPerEpoch;
+    if (steps > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("max_epochs = " + maxEpochs + " means " + steps + " steps, too many");
+    }
+    return new TrainerConfig(device, (int) steps, 0, batchSize, learningRate, betas, weightDecay,
+        warmupSteps, schedule, minLearningRate, gradClip, logEvery, evalEvery, evalBatches,
+        checkpointEvery, keepLast);
   }
 
   private static void positive(String key, int v) {

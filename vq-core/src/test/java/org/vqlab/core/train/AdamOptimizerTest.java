@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class AdamOptimizerTest {
 
   static TrainerConfig config(double lr, double weightDecay, double clip, int warmup, TrainerConfig.Schedule schedule) {
-    return new TrainerConfig("cpu", 100, 1, lr, List.of(0.9, 0.999), weightDecay, warmup, schedule,
+    return new TrainerConfig("cpu", 100, 0, 1, lr, List.of(0.9, 0.999), weightDecay, warmup, schedule,
         0.0, clip, 1, 10, 0, 10, 1);
   }
 

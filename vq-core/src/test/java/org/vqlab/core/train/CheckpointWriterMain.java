@@ -19,7 +19,7 @@ public final class CheckpointWriterMain {
     try (NDManager m = NDManager.newBaseManager()) {
       Block block = Linear.builder().setUnits(2048).build();
       block.initialize(m, DataType.FLOAT32, new Shape(1, 2048));
-      TrainerConfig c = new TrainerConfig("cpu", 1, 1, 1e-3, List.of(0.9, 0.999), 0, 0,
+      TrainerConfig c = new TrainerConfig("cpu", 1, 0, 1, 1e-3, List.of(0.9, 0.999), 0, 0,
           TrainerConfig.Schedule.CONSTANT, 0, 0, 1, 1, 0, 1, 3);
       List<ai.djl.nn.Parameter> params = new java.util.ArrayList<>();
       block.getParameters().forEach(p -> params.add(p.getValue()));

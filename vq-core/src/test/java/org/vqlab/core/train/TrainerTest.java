@@ -65,7 +65,7 @@ class TrainerTest {
   }
 
   private Trainer trainer(NDManager m, TrainingTask task, int maxSteps, Path ckpt, List<TrainingListener> listeners) {
-    TrainerConfig c = new TrainerConfig("cpu", maxSteps, 8, 0.01, List.of(0.9, 0.999), 0.0, 2,
+    TrainerConfig c = new TrainerConfig("cpu", maxSteps, 0, 8, 0.01, List.of(0.9, 0.999), 0.0, 2,
         TrainerConfig.Schedule.COSINE, 0.0, 1.0, 1, 5, 0, 3, 2);
     // A deterministic schedule of batches: a pure function of the step.
     return new Trainer(c, task, train, s -> new long[] {s % 64, (s * 7) % 64, (s * 13) % 64, 5, 6, 7, 8, 9},

@@ -98,7 +98,7 @@ public final class TrainBenchmark {
       Engine engine, TrainingListener listener) throws IOException {
     // Evaluation and checkpoints happen once, after the last step: they are not what is timed.
     TrainerConfig tc = composed.root().child("trainer").bind(TrainerConfig.class);
-    TrainerConfig timed = new TrainerConfig(tc.device(), tc.maxSteps(), tc.batchSize(), tc.learningRate(),
+    TrainerConfig timed = new TrainerConfig(tc.device(), tc.maxSteps(), 0, tc.batchSize(), tc.learningRate(),
         tc.betas(), tc.weightDecay(), tc.warmupSteps(), tc.schedule(), tc.minLearningRate(),
         tc.gradClip(), tc.maxSteps(), tc.maxSteps(), 1, tc.maxSteps(), 1);
     TrainStage.Built built = TrainStage.build(composed.root(), registry, device);

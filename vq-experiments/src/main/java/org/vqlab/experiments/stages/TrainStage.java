@@ -80,6 +80,7 @@ public final class TrainStage implements Launch.StageBody {
     try (NDManager manager = built.manager()) {
       AutoencoderTask task = new AutoencoderTask(built.model(), manager);
       BatchSampler sampler = BatchSampler.of(built.train(), config.batchSize(), true);
+      config = config.forEpochs(sampler.batchesPerEpoch());
       Path runDir = launch.directory().path();
       boolean logCheckpoints = launch.config().config().hasPath("tracking.mlflow.log_checkpoints")
           && launch.config().config().getBoolean("tracking.mlflow.log_checkpoints");
