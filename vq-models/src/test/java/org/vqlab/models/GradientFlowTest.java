@@ -12,7 +12,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.vqlab.core.model.Autoencoder;
@@ -40,7 +39,7 @@ class GradientFlowTest {
           ModelFixtures.quantizerSection(8, 4), image, 8);
       ParameterStore ps = new ParameterStore(manager, false);
       NDArray x = manager.randomUniform(-0.5f, 0.5f, new Shape(8, 1, 32, 32));
-      AdamSteps adam = new AdamSteps(model, 1e-3f);
+      AdamSteps adam = new AdamSteps(model, manager, 1e-3f);
       try (NDManager step = manager.newSubManager()) {
         NDArray xs = x.duplicate();
         xs.attach(step);
@@ -72,8 +71,6 @@ class GradientFlowTest {
           assertTrue(before > 0);
         }
       }
-      List<Parameter> trainableAfter = TrainableParameters.of(model);
-      assertEquals(adam.parameters(), trainableAfter);
     }
   }
 }

@@ -11,11 +11,10 @@ import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.vqlab.core.data.PixelNormalization;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.AutoencoderOutput;
 import org.vqlab.models.testing.AdamSteps;
-import org.vqlab.models.testing.FashionMnistSample;
+import org.vqlab.core.testing.FashionMnistFiles;
 import org.vqlab.models.testing.ModelFixtures;
 
 /**
@@ -35,11 +34,11 @@ class OverfitFashionMnistTest {
   /** Trains for {@code steps} and returns the evaluation-mode MSE on the batch. */
   private static float overfit(String type, String overrides, int steps, float lr) throws IOException {
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray x = FashionMnistSample.load(manager, 64, PixelNormalization.CENTERED);
+      NDArray x = FashionMnistFiles.firstTrainImages(manager, 64);
       Autoencoder model = ModelFixtures.initialized(manager, type, SMALL + ", " + overrides,
           ModelFixtures.quantizerSection(64, 16), new Shape(1, 28, 28), 64);
       ParameterStore ps = new ParameterStore(manager, false);
-      AdamSteps adam = new AdamSteps(model, lr);
+      AdamSteps adam = new AdamSteps(model, manager, lr);
       for (int step = 0; step < steps; step++) {
         try (NDManager scope = manager.newSubManager()) {
           NDArray batch = x.duplicate();
@@ -64,7 +63,7 @@ class OverfitFashionMnistTest {
   @Test
   void meanImageBaselineIsFarAboveTheThresholds() throws IOException {
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray x = FashionMnistSample.load(manager, 64, PixelNormalization.CENTERED);
+      NDArray x = FashionMnistFiles.firstTrainImages(manager, 64);
       float baseline = x.sub(x.mean(new int[] {0}, true)).square().mean().getFloat();
       System.out.println("mean-image MSE of the batch: " + baseline);
       assertTrue(baseline > 0.06f, "baseline " + baseline);
