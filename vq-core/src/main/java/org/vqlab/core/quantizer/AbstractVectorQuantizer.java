@@ -123,13 +123,19 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
       beforeAssignment(parameters, detached, hostStep);
     }
     NDArray e = parameters.getValue(codebook, device, training);
-    NDArray es = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(e) : e;
+    NDArray es = e;
+    if (distance == CodeDistance.COSINE) {
+      // Results of ops on the codebook belong to the parameter's manager: scope them to the step.
+      es = CodebookSearch.normalizeRows(e);
+      es.attach(z.getManager());
+    }
     NDArray indices;
     try (NDArray esDetached = es.stopGradient()) {
       indices = CodebookSearch.nearest(detached, esDetached, chunkSize);
     }
     NDArray counts = CodebookSearch.counts(indices, numCodes);
     NDArray q = es.get(new NDIndex("{}", indices));
+    q.attach(z.getManager());
     NDList losses = losses(zs, q);
     NDArray quantizedFlat;
     // z + sg[q - z] = z - sg[z - q], reusing the commitment residual z - sg[q].

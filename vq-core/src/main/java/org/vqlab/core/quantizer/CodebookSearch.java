@@ -122,7 +122,8 @@ public final class CodebookSearch {
   /** [-2e, |e|^2]^T: (D + 1, K). */
   private static NDArray augmentedCodebook(NDArray codebook) {
     try (NDArray minus2e = codebook.mul(-2f);
-        NDArray ee = codebook.square().sum(new int[] {1}, true);
+        NDArray squares = codebook.square();
+        NDArray ee = squares.sum(new int[] {1}, true);
         NDArray aug = minus2e.concat(ee, 1)) {
       return aug.transpose();
     }

@@ -92,12 +92,23 @@ public final class AdamOptimizer implements AutoCloseable {
       NDArray g = scale == null ? grads.get(i) : grads.get(i).mul(scale);
       NDArray m = means.get(i);
       NDArray v = variances.get(i);
-      m.muli(beta1).addi(g.mul(1 - beta1));
-      v.muli(beta2).addi(g.square().muli(1 - beta2));
-      NDArray denominator = v.div(correction2).sqrt().addi(EPSILON);
-      NDArray update = m.div(denominator).muli(lr / correction1);
+      // Results of ops on long-lived arrays belong to those arrays' managers: every temporary
+      // is attached to the step's scope so that nothing outlives the step.
+      NDArray gm = g.mul(1 - beta1);
+      NDArray g2 = g.square();
+      scratch.attachAll(gm, g2);
+      m.muli(beta1).addi(gm);
+      v.muli(beta2).addi(g2.muli(1 - beta2));
+      NDArray vHat = v.div(correction2);
+      scratch.attachAll(vHat);
+      NDArray denominator = vHat.sqrt().addi(EPSILON);
+      NDArray mHat = m.div(denominator);
+      scratch.attachAll(denominator, mHat);
+      NDArray update = mHat.muli(lr / correction1);
       if (config.weightDecay() > 0) {
-        update.addi(w.mul(lr * config.weightDecay()));
+        NDArray decay = w.mul(lr * config.weightDecay());
+        scratch.attachAll(decay);
+        update.addi(decay);
       }
       w.subi(update);
       grads.get(i).subi(grads.get(i));
