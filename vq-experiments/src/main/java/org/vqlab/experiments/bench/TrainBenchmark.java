@@ -71,26 +71,35 @@ public final class TrainBenchmark {
       List<String> args = new ArrayList<>(baseOverrides);
       args.addAll(SOAK);
       args.add("trainer.max_steps=" + soakSteps);
-      long[] rss = new long[2];
       int probe = Math.min(1000, soakSteps);
+      // Resident memory every `probe` steps, after a full GC, with the JVM heap's share beside it,
+      // so that growth of native memory can be told from the Java heap settling.
+      List<long[]> samples = new ArrayList<>();
       long t0 = System.nanoTime();
       train(composer.compose(args), registry, device, engine, new TrainingListener() {
         @Override
         public void onStepDone(Trainer trainer, long step, double loss) {
-          if (step == probe) {
-            rss[0] = residentKb();
+          if (step % probe == 0) {
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            samples.add(new long[] {step, residentKb(), (rt.totalMemory() - rt.freeMemory()) / 1024,
+                rt.totalMemory() / 1024});
           }
-        }
-
-        @Override
-        public void onEnd(Trainer trainer, Trainer.Result result) {
-          rss[1] = residentKb();
         }
       });
       double seconds = (System.nanoTime() - t0) / 1e9;
-      out.printf(Locale.ROOT, "memory soak (vqvae 16 ch, K=64, batch 32, %d steps, %.0f s): resident"
-          + " %.1f MiB at step %d, %.1f MiB at the end: %+.2f%%%n", soakSteps, seconds, rss[0] / 1024.0,
-          probe, rss[1] / 1024.0, 100.0 * (rss[1] - rss[0]) / rss[0]);
+      out.printf(Locale.ROOT, "memory soak: vqvae 16 ch, K=64, batch 32, %d steps in %.0f s%n", soakSteps, seconds);
+      out.printf(Locale.ROOT, "%8s %14s %14s %14s %18s%n", "step", "resident MiB", "heap used MiB",
+          "heap commit MiB", "resident - heap MiB");
+      for (long[] s : samples) {
+        out.printf(Locale.ROOT, "%8d %14.1f %14.1f %14.1f %18.1f%n", s[0], s[1] / 1024.0, s[2] / 1024.0,
+            s[3] / 1024.0, (s[1] - s[3]) / 1024.0);
+      }
+      long[] first = samples.get(0);
+      long[] last = samples.get(samples.size() - 1);
+      out.printf(Locale.ROOT, "resident growth from step %d to %d: %+.2f%%; outside the Java heap: %+.2f%%%n",
+          first[0], last[0], 100.0 * (last[1] - first[1]) / first[1],
+          100.0 * ((last[1] - last[3]) - (first[1] - first[3])) / (first[1] - first[3]));
     }
   }
 
