@@ -69,12 +69,9 @@ class SamplerEquivalenceTest {
       }
       System.out.printf("samplers classes=%d upper=%b T=%.1f: max |logit fast - full| = %.3g"
           + " (max |logit| %.3g)%n", classes, upperLevel, temperature, maxDiff, spread);
-      // On the CPU the windows reproduce the full pass bit for bit; other kernels may reorder sums.
-      if (ai.djl.Device.Type.CPU.equals(manager.getDevice().getDeviceType())) {
-        assertEquals(0.0, maxDiff, "fast logits differ from the full pass");
-      } else {
-        assertTrue(maxDiff <= 1e-5 * Math.max(1, spread), "logits differ by " + maxDiff);
-      }
+      // Equal up to the summation order of the kernels (0 or ~1e-6 here, by thread count), well
+      // inside the sampler's boundary guard of 1e-5 on the CDF.
+      assertTrue(maxDiff <= 2e-6 * Math.max(1, spread), "logits differ by " + maxDiff);
       assertTrue(spread > 1, "logits far from uniform: " + spread);
 
       // Not a degenerate sample: several codes used, and a different seed gives different codes.
