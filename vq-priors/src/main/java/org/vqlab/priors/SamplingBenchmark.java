@@ -30,8 +30,10 @@ import org.vqlab.core.train.TrainerConfig;
  * codes per second extrapolate linearly (each position costs the same full pass). Times are wall
  * clock and process CPU; on a loaded machine the CPU time is the fairer figure.
  *
- * <p>Run: {@code java -cp <vq-priors classpath> org.vqlab.priors.SamplingBenchmark [channels
- * layers plainPositions fastRows]}.
+ * <p>Run (defaults 64 10 4 2): {@code mvn -o -q -pl vq-priors -am compile && mvn -o -q -pl
+ * vq-priors dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt && java
+ * -Dai.djl.pytorch.num_threads=1 -cp vq-priors/target/classes:vq-core/target/classes:$(cat
+ * /tmp/cp.txt) org.vqlab.priors.SamplingBenchmark [channels layers plainPositions fastRows]}.
  */
 public final class SamplingBenchmark {
   private static final int SIDE = 32;

@@ -45,16 +45,6 @@ public final class AncestralSampling {
   }
 
   /**
-   * True when, for some item of the batch, u lies within {@code margin} of a CDF boundary of
-   * softmax(logits / temperature): there a pick could flip under a last-bit change of the logits.
-   */
-  public static boolean nearBoundary(NDArray logits, NDArray u, double temperature, double margin) {
-    NDArray scaled = temperature == 1.0 ? logits : ScalarOps.div(logits, temperature);
-    NDArray cdf = scaled.softmax(1).cumSum(1);
-    return cdf.sub(u.expandDims(1)).abs().lt(margin).any().getBoolean();
-  }
-
-  /**
    * The reference sampler: for every position in raster order one full forward pass over the whole
    * grid, then {@link #pick} at that position. Slow (h * w passes), kept as the ground truth that
    * faster samplers are tested against.
