@@ -30,10 +30,7 @@ import org.vqlab.core.train.TrainerConfig;
  * codes per second extrapolate linearly (each position costs the same full pass). Times are wall
  * clock and process CPU; on a loaded machine the CPU time is the fairer figure.
  *
- * <p>Run (defaults 64 10 4 2): {@code mvn -o -q -pl vq-priors -am compile && mvn -o -q -pl
- * vq-priors dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt && java
- * -Dai.djl.pytorch.num_threads=1 -cp vq-priors/target/classes:vq-core/target/classes:$(cat
- * /tmp/cp.txt) org.vqlab.priors.SamplingBenchmark [channels layers plainPositions fastRows]}.
+ * <p>Run: {@code ./vq bench sample} (or {@code vq bench prior}).
  */
 public final class SamplingBenchmark {
   private static final int SIDE = 32;
@@ -41,14 +38,6 @@ public final class SamplingBenchmark {
   private static final int K = 512;
 
   private SamplingBenchmark() {}
-
-  public static void main(String[] args) {
-    int channels = args.length > 0 ? Integer.parseInt(args[0]) : 64;
-    int layers = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    int plainPositions = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-    int fastRows = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-    run(Engine.getInstance().defaultDevice(), System.out, channels, layers, plainPositions, fastRows);
-  }
 
   /**
    * @param channels, layers the prior (kernel 3; layers counts the mask-B layers)

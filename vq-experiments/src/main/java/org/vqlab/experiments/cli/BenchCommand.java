@@ -16,6 +16,7 @@ import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.quantizer.QuantizerBenchmark;
 import org.vqlab.core.train.TrainerConfig;
 import org.vqlab.experiments.bench.TrainBenchmark;
+import org.vqlab.priors.SamplingBenchmark;
 import org.vqlab.experiments.run.LaunchConfig;
 import org.vqlab.experiments.run.Validation;
 import picocli.CommandLine.Command;
@@ -26,9 +27,9 @@ import picocli.CommandLine.Parameters;
  * {@code vq bench <what> [overrides]}: benchmarks that print numbers, on the device and with the
  * engine settings of the composed config ({@code trainer.device}, {@code engine.num_threads}).
  */
-@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train.")
+@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train, sample (prior).")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data | train")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data | train | sample | prior")
   String what;
 
   @Parameters(index = "1..*", arity = "0..*", paramLabel = "OVERRIDE")
@@ -42,8 +43,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
-    if (!List.of("quantizer", "data", "train").contains(what)) {
-      throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data, train]");
+    if (!List.of("quantizer", "data", "train", "sample", "prior").contains(what)) {
+      throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data, train, sample, prior]");
     }
     ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
         Thread.currentThread().getContextClassLoader())).compose(overrides);
@@ -56,6 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
         Engine.getDjlVersion(), Runtime.getRuntime().availableProcessors());
     switch (what) {
       case "quantizer" -> QuantizerBenchmark.run(device, out, repeats == null ? 7 : repeats);
+      // One benchmark prints both: sampler codes/s and the prior's training step.
+      case "sample", "prior" -> SamplingBenchmark.run(device, out, 64, 10, repeats == null ? 4 : repeats, 2);
       case "train" -> TrainBenchmark.run(overrides, registry, device, engine, out, 3,
           repeats == null ? 20 : repeats, soakSteps);
       default -> DataBenchmark.run(device, out, repeats == null ? 500 : repeats);
