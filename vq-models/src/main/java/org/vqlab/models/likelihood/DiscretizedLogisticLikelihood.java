@@ -9,7 +9,7 @@ import org.vqlab.core.data.PixelNormalization;
  * log-scale per pixel; a value's probability is the logistic mass of its bin of width
  * (high - low) / 255, and the two edge bins take the tails.
  */
-public final class DiscretizedLogisticLikelihood implements DecoderLikelihood {
+public final class DiscretizedLogisticLikelihood extends DiscreteLikelihood {
   private final PixelNormalization normalization;
 
   public DiscretizedLogisticLikelihood(PixelNormalization normalization) {
@@ -26,20 +26,11 @@ public final class DiscretizedLogisticLikelihood implements DecoderLikelihood {
     return DiscreteDensities.logisticLogProb(images, mean, logScale, normalization);
   }
 
-  private NDArray elementLogProb(NDArray decoded, NDArray images) {
+  @Override
+  NDArray pixelLogProb(NDArray decoded, NDArray images) {
     long c = images.getShape().get(1);
     return elementLogProb(images, decoded.get(new NDIndex(":, 0:{}", c)),
         decoded.get(new NDIndex(":, {}:{}", c, 2 * c)));
-  }
-
-  @Override
-  public NDArray loss(NDArray decoded, NDArray images) {
-    return elementLogProb(decoded, images).mean().neg();
-  }
-
-  @Override
-  public NDArray logLikelihood(NDArray decoded, NDArray images) {
-    return elementLogProb(decoded, images).sum(new int[] {1, 2, 3});
   }
 
   @Override

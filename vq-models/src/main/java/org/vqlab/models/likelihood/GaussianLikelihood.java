@@ -9,7 +9,7 @@ import org.vqlab.core.data.PixelNormalization;
  * loss stays bounded even when a learned scale shrinks. With {@code learnScale} the decoder outputs
  * a per-pixel log standard deviation after the means; otherwise the scale is fixed.
  */
-public final class GaussianLikelihood implements DecoderLikelihood {
+public final class GaussianLikelihood extends DiscreteLikelihood {
   private final boolean learnScale;
   private final double fixedScale;
   private final PixelNormalization normalization;
@@ -25,22 +25,13 @@ public final class GaussianLikelihood implements DecoderLikelihood {
     return learnScale ? 2 : 1;
   }
 
-  private NDArray elementLogProb(NDArray decoded, NDArray images) {
+  @Override
+  NDArray pixelLogProb(NDArray decoded, NDArray images) {
     long c = images.getShape().get(1);
     NDArray mean = decoded.get(new NDIndex(":, 0:{}", c));
     NDArray logScale = learnScale ? decoded.get(new NDIndex(":, {}:{}", c, 2 * c))
         : mean.zerosLike().add(Math.log(fixedScale));
     return DiscreteDensities.gaussianLogProb(images, mean, logScale, normalization);
-  }
-
-  @Override
-  public NDArray loss(NDArray decoded, NDArray images) {
-    return elementLogProb(decoded, images).mean().neg();
-  }
-
-  @Override
-  public NDArray logLikelihood(NDArray decoded, NDArray images) {
-    return elementLogProb(decoded, images).sum(new int[] {1, 2, 3});
   }
 
   @Override
