@@ -46,6 +46,15 @@ public final class BatchSampler {
     return new BatchSampler(dataset.size(), batchSize, dataset.shuffleSeed(), dropLast);
   }
 
+  /**
+   * The training order of a run: shuffled by the dataset's shuffle seed mixed with the run's seed,
+   * so that {@code seed=1,2,3} varies the batch order while the data itself (subset, splits) stays
+   * the dataset's; the last partial batch of each epoch is dropped.
+   */
+  public static BatchSampler forTraining(VqDataset dataset, int batchSize, long runSeed) {
+    return new BatchSampler(dataset.size(), batchSize, SplitMix64.mix(dataset.shuffleSeed(), runSeed), true);
+  }
+
   public long size() {
     return size;
   }

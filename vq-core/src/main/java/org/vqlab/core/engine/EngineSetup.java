@@ -2,11 +2,11 @@ package org.vqlab.core.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import java.util.Random;
 
 /**
  * Starts DJL's PyTorch engine as the config says: offline unless told otherwise, thread counts, and
- * one seed for Java, DJL and PyTorch. Must run before anything touches the engine, because PyTorch
+ * the run's seed for DJL and PyTorch (the Java-side batch order derives from it as well, see
+ * {@code BatchSampler.forTraining}). Must run before anything touches the engine, because PyTorch
  * reads its thread settings when it loads.
  */
 public final class EngineSetup {
@@ -27,11 +27,6 @@ public final class EngineSetup {
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) seed);
     return engine;
-  }
-
-  /** A Java random stream derived from the run seed and a purpose, so streams never collide. */
-  public static Random random(long seed, String purpose) {
-    return new Random(seed * 0x9E3779B97F4A7C15L ^ purpose.hashCode());
   }
 
   public static Device device(Engine engine, String spec) {

@@ -58,4 +58,24 @@ class BatchSamplerTest {
     assertArrayEquals(new long[] {4}, s.batch(0, 2));
     assertArrayEquals(new long[] {0, 1}, s.batch(7, 0));
   }
+
+  @Test
+  void trainingOrderFollowsTheRunSeedAndIsReproducible() {
+    org.vqlab.core.testing.SyntheticImages data = new org.vqlab.core.testing.SyntheticImages(
+        Split.TRAIN, 100, new ai.djl.ndarray.types.Shape(1, 2, 2), 3);
+    BatchSampler a = BatchSampler.forTraining(data, 10, 1);
+    BatchSampler again = BatchSampler.forTraining(data, 10, 1);
+    BatchSampler b = BatchSampler.forTraining(data, 10, 2);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a.batchAtStep(17), again.batchAtStep(17));
+    org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(a.order(0), b.order(0)));
+    // Drop-last: 10 full batches per epoch, each a permutation slice of the 100 items.
+    org.junit.jupiter.api.Assertions.assertEquals(10, a.batchesPerEpoch());
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (long[] batch : a.epoch(0)) {
+      for (long i : batch) {
+        seen.add(i);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(100, seen.size());
+  }
 }

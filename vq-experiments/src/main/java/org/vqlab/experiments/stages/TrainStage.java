@@ -79,7 +79,8 @@ public final class TrainStage implements Launch.StageBody {
     Built built = build(launch);
     try (NDManager manager = built.manager()) {
       AutoencoderTask task = new AutoencoderTask(built.model(), manager);
-      BatchSampler sampler = BatchSampler.of(built.train(), config.batchSize(), true);
+      BatchSampler sampler = BatchSampler.forTraining(built.train(), config.batchSize(),
+          launch.launchConfig().seed());
       config = config.forEpochs(sampler.batchesPerEpoch());
       Path runDir = launch.directory().path();
       boolean logCheckpoints = launch.config().config().hasPath("tracking.mlflow.log_checkpoints")
