@@ -120,40 +120,10 @@ public final class ImageFolderDataset extends ByteItemDataset {
     return out;
   }
 
-  public static final class Builder extends ByteItemDataset.Builder<Builder> {
-    private Path root;
-    private Path testRoot;
-    private double testFraction = 0.1;
-    private int size = 64;
-    private ColorMode color = ColorMode.RGB;
+  public static final class Builder extends FolderBuilder<Builder> {
 
     private Builder() {
       super(NAME);
-    }
-
-    public Builder setRoot(Path root) {
-      this.root = root;
-      return this;
-    }
-
-    public Builder optTestRoot(Path testRoot) {
-      this.testRoot = testRoot;
-      return this;
-    }
-
-    public Builder optTestFraction(double testFraction) {
-      this.testFraction = testFraction;
-      return this;
-    }
-
-    public Builder optSize(int size) {
-      this.size = size;
-      return this;
-    }
-
-    public Builder optColor(ColorMode color) {
-      this.color = color;
-      return this;
     }
 
     @Override
@@ -162,9 +132,7 @@ public final class ImageFolderDataset extends ByteItemDataset {
     }
 
     public ImageFolderDataset build() {
-      if (root == null) {
-        throw new IllegalArgumentException("image_folder needs a root directory");
-      }
+      requireRoot("image_folder");
       return new ImageFolderDataset(this);
     }
   }

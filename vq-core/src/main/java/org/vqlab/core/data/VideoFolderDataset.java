@@ -173,32 +173,12 @@ public final class VideoFolderDataset extends ByteItemDataset {
     return Long.parseLong(m.group(1));
   }
 
-  public static final class Builder extends ByteItemDataset.Builder<Builder> {
-    private Path root;
-    private Path testRoot;
-    private double testFraction = 0.1;
+  public static final class Builder extends FolderBuilder<Builder> {
     private int frames = 16;
     private int stride = 8;
-    private int size = 64;
-    private ColorMode color = ColorMode.RGB;
 
     private Builder() {
       super(NAME);
-    }
-
-    public Builder setRoot(Path root) {
-      this.root = root;
-      return this;
-    }
-
-    public Builder optTestRoot(Path testRoot) {
-      this.testRoot = testRoot;
-      return this;
-    }
-
-    public Builder optTestFraction(double testFraction) {
-      this.testFraction = testFraction;
-      return this;
     }
 
     public Builder optFrames(int frames) {
@@ -211,25 +191,13 @@ public final class VideoFolderDataset extends ByteItemDataset {
       return this;
     }
 
-    public Builder optSize(int size) {
-      this.size = size;
-      return this;
-    }
-
-    public Builder optColor(ColorMode color) {
-      this.color = color;
-      return this;
-    }
-
     @Override
     protected Builder self() {
       return this;
     }
 
     public VideoFolderDataset build() {
-      if (root == null) {
-        throw new IllegalArgumentException("video_folder needs a root directory");
-      }
+      requireRoot("video_folder");
       return new VideoFolderDataset(this);
     }
   }

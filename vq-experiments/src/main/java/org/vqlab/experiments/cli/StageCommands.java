@@ -27,52 +27,55 @@ public final class StageCommands {
     }
   }
 
-  /** {@code vq encode}: codes of the train and test splits. */
-  @Command(name = "encode", description = "Encode the dataset into the run's code store.")
-  public static final class Encode extends StageCommand {
-    @Override
-    protected String notBuiltReason() {
-      return "the encode stage is not built yet (issue 6)";
+  /** A stage command whose stage does not exist yet: it says so and exits 3. */
+  abstract static class NotBuilt extends StageCommand {
+    private final String reason;
+
+    NotBuilt(String reason) {
+      this.reason = reason;
     }
 
     @Override
-    protected void runStages(Launch launch) {}
+    protected final String notBuiltReason() {
+      return reason;
+    }
+
+    @Override
+    protected final void runStages(Launch launch) {
+      throw new IllegalStateException(reason);
+    }
+  }
+
+  /** {@code vq encode}: codes of the train and test splits. */
+  @Command(name = "encode", description = "Encode the dataset into the run's code store.")
+  public static final class Encode extends NotBuilt {
+    public Encode() {
+      super("the encode stage is not built yet (issue 6)");
+    }
   }
 
   /** {@code vq train-prior}: the priors over codes. */
   @Command(name = "train-prior", description = "Train the prior(s) over the stored codes.")
-  public static final class TrainPrior extends StageCommand {
-    @Override
-    protected String notBuiltReason() {
-      return "the prior training stage is not built yet (issue 6)";
+  public static final class TrainPrior extends NotBuilt {
+    public TrainPrior() {
+      super("the prior training stage is not built yet (issue 6)");
     }
-
-    @Override
-    protected void runStages(Launch launch) {}
   }
 
   /** {@code vq sample}: ancestral sampling and decoding. */
   @Command(name = "sample", description = "Sample codes from the prior(s) and decode them.")
-  public static final class Sample extends StageCommand {
-    @Override
-    protected String notBuiltReason() {
-      return "the sampling stage is not built yet (issue 6)";
+  public static final class Sample extends NotBuilt {
+    public Sample() {
+      super("the sampling stage is not built yet (issue 6)");
     }
-
-    @Override
-    protected void runStages(Launch launch) {}
   }
 
   /** {@code vq eval}: metrics and the report. */
   @Command(name = "eval", description = "Evaluate a run: bits/dim, reconstruction, codebook usage; write the report.")
-  public static final class Eval extends StageCommand {
-    @Override
-    protected String notBuiltReason() {
-      return "the evaluation stage is not built yet (issue 7)";
+  public static final class Eval extends NotBuilt {
+    public Eval() {
+      super("the evaluation stage is not built yet (issue 7)");
     }
-
-    @Override
-    protected void runStages(Launch launch) {}
   }
 
   /** {@code vq pipeline}: every stage in order. */
