@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.Progress;
 import java.io.IOException;
+import org.vqlab.core.train.BatchSource;
 
 /**
  * A dataset of 8-bit images (C, H, W) or video clips (C, T, H, W), with class labels where they
@@ -11,13 +12,14 @@ import java.io.IOException;
  * encoding and evaluation use. The 8-bit values stay recoverable exactly through
  * {@link #normalization()}, because bits/dim is computed on the discrete data.
  */
-public interface VqDataset {
+public interface VqDataset extends BatchSource<LabeledBatch> {
 
   Split split();
 
   /** Loads or downloads what is needed; idempotent. */
   void prepare(Progress progress) throws IOException;
 
+  @Override
   long size();
 
   /** (C, H, W) for images, (C, T, H, W) for clips. */
@@ -32,6 +34,7 @@ public interface VqDataset {
    * The items at {@code indices} as one batch on the manager's device: float32 images normalised
    * as configured, shaped (B, itemShape...), and int64 labels (B), or null without labels.
    */
+  @Override
   LabeledBatch batch(NDManager manager, long[] indices);
 
   /** The original bytes of one item, in (C, H, W) or (C, T, H, W) order. */

@@ -1,13 +1,12 @@
 package org.vqlab.core.metric;
 
-import java.util.Map;
-
 /**
- * An evaluation metric: reads what it needs from the {@link EvaluationContext} and returns named
- * numbers, each with a definition for the report.
+ * An evaluation metric (plugin kind {@code metric}): reads what it needs from the
+ * {@link EvaluationContext} and returns named numbers, each with its definition, plus the parts it
+ * could not compute and why.
  */
 public interface Metric {
   String name();
 
-  Map<String, MetricValue> evaluate(EvaluationContext context);
+  MetricResult evaluate(EvaluationContext context);
 }

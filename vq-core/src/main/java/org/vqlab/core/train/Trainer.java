@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
-import org.vqlab.core.data.LabeledBatch;
-import org.vqlab.core.data.VqDataset;
 
 /**
  * The training loop shared by every stage: per step a fresh {@link NDManager} scope, forward and
@@ -32,14 +30,14 @@ import org.vqlab.core.data.VqDataset;
  * is reseeded with (seed, s) before each step, so resuming from a checkpoint at step N gives the
  * same parameters as never stopping.
  */
-public final class Trainer {
+public final class Trainer<B extends Batch> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TrainerConfig config;
-  private final TrainingTask task;
-  private final VqDataset train;
+  private final TrainingTask<B> task;
+  private final BatchSource<B> train;
   private final LongFunction<long[]> batchIndices;
-  private final VqDataset test;
+  private final BatchSource<B> test;
   private final NDManager manager;
   private final Engine engine;
   private final long seed;
@@ -63,8 +61,8 @@ public final class Trainer {
     }
   }
 
-  public Trainer(TrainerConfig config, TrainingTask task, VqDataset train,
-      LongFunction<long[]> batchIndices, VqDataset test, NDManager manager, Engine engine, long seed,
+  public Trainer(TrainerConfig config, TrainingTask<B> task, BatchSource<B> train,
+      LongFunction<long[]> batchIndices, BatchSource<B> test, NDManager manager, Engine engine, long seed,
       Checkpoints checkpoints, Map<String, Object> provenance, List<TrainingListener> listeners) {
     this.config = config;
     this.task = task;
@@ -87,7 +85,7 @@ public final class Trainer {
     return config;
   }
 
-  public TrainingTask task() {
+  public TrainingTask<B> task() {
     return task;
   }
 
@@ -149,7 +147,7 @@ public final class Trainer {
         engine.setRandomSeed((int) (seed * 1_000_003L + s));
         try (NDManager scope = manager.newSubManager()) {
           TrainingTask.StepOutput out;
-          try (LabeledBatch batch = train.batch(scope, batchIndices.apply(s));
+          try (B batch = train.batch(scope, batchIndices.apply(s));
               GradientCollector collector = engine.newGradientCollector()) {
             out = task.forward(parameterStore, batch, true);
             collector.backward(out.loss());
@@ -232,7 +230,7 @@ public final class Trainer {
       for (int i = 0; i < n; i++) {
         idx[i] = from + i;
       }
-      try (NDManager scope = manager.newSubManager(); LabeledBatch batch = test.batch(scope, idx)) {
+      try (NDManager scope = manager.newSubManager(); B batch = test.batch(scope, idx)) {
         TrainingTask.StepOutput out = task.forward(parameterStore, batch, false);
         lossSum += out.loss().getFloat() * n;
         int count = n;

@@ -8,19 +8,19 @@ import java.util.Map;
  * listener; the loop itself stays small. Metrics are named {@code train/...} and {@code eval/...}.
  */
 public interface TrainingListener {
-  default void onStart(Trainer trainer, long firstStep) {}
+  default void onStart(Trainer<?> trainer, long firstStep) {}
 
   /** Every {@code log_every} steps (and the first): losses, learning rate, gradient norm, step time. */
-  default void onStep(Trainer trainer, long step, Map<String, Double> metrics) {}
+  default void onStep(Trainer<?> trainer, long step, Map<String, Double> metrics) {}
 
   /** After every step, cheaply, for progress display: the step's loss (already on the host). */
-  default void onStepDone(Trainer trainer, long step, double loss) {}
+  default void onStepDone(Trainer<?> trainer, long step, double loss) {}
 
   /** Every {@code eval_every} steps and at the end. */
-  default void onEvaluation(Trainer trainer, long step, Map<String, Double> metrics) {}
+  default void onEvaluation(Trainer<?> trainer, long step, Map<String, Double> metrics) {}
 
-  default void onCheckpoint(Trainer trainer, long step, Path file) {}
+  default void onCheckpoint(Trainer<?> trainer, long step, Path file) {}
 
   /** At the end, whether training completed or stopped on a non-finite loss. */
-  default void onEnd(Trainer trainer, Trainer.Result result) {}
+  default void onEnd(Trainer<?> trainer, Trainer.Result result) {}
 }

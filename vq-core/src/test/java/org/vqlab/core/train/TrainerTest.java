@@ -36,7 +36,7 @@ class TrainerTest {
   private final SyntheticImages test = new SyntheticImages(Split.TEST, 20, ITEM, 2);
 
   /** A linear autoencoder on 16 pixels, with noise from PyTorch's generator so RNG state matters. */
-  static final class LinearTask implements TrainingTask {
+  static final class LinearTask implements TrainingTask<LabeledBatch> {
     final Block block = Linear.builder().setUnits(16).build();
     final int nanAtCall;
     int calls;
@@ -64,15 +64,15 @@ class TrainerTest {
     }
   }
 
-  private Trainer trainer(NDManager m, TrainingTask task, int maxSteps, Path ckpt, List<TrainingListener> listeners) {
+  private Trainer<LabeledBatch> trainer(NDManager m, TrainingTask<LabeledBatch> task, int maxSteps, Path ckpt, List<TrainingListener> listeners) {
     TrainerConfig c = new TrainerConfig("cpu", maxSteps, 0, 8, 0.01, List.of(0.9, 0.999), 0.0, 2,
         TrainerConfig.Schedule.COSINE, 0.0, 1.0, 1, 5, 0, 3, 2);
     // A deterministic schedule of batches: a pure function of the step.
-    return new Trainer(c, task, train, s -> new long[] {s % 64, (s * 7) % 64, (s * 13) % 64, 5, 6, 7, 8, 9},
+    return new Trainer<>(c, task, train, s -> new long[] {s % 64, (s * 7) % 64, (s * 13) % 64, 5, 6, 7, 8, 9},
         test, m, Engine.getInstance(), 42, new Checkpoints(ckpt, 2), Map.of("purpose", "test"), listeners);
   }
 
-  private static float[] weights(TrainingTask task) {
+  private static float[] weights(TrainingTask<?> task) {
     List<Float> all = new ArrayList<>();
     task.block().getParameters().forEach(p -> {
       for (float f : p.getValue().getArray().toFloatArray()) {
@@ -101,7 +101,7 @@ class TrainerTest {
       // Same settings as the straight run, stopped after the checkpoint of step 6.
       Trainer.Result r = trainer(m, task, 12, dir.resolve("b"), List.of(new TrainingListener() {
         @Override
-        public void onCheckpoint(Trainer trainer, long step, Path file) {
+        public void onCheckpoint(Trainer<?> trainer, long step, Path file) {
           if (step == 6) {
             trainer.requestStop();
           }
@@ -114,7 +114,7 @@ class TrainerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(99); // a different initialisation, overwritten by the checkpoint
       LinearTask task = new LinearTask(m, -1);
-      Trainer t = trainer(m, task, 12, dir.resolve("b"), List.of());
+      Trainer<LabeledBatch> t = trainer(m, task, 12, dir.resolve("b"), List.of());
       assertEquals(6, Checkpoints.stepOf(t.restoreLatest().orElseThrow()));
       assertEquals(6, t.step());
       t.fit();
@@ -128,9 +128,9 @@ class TrainerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       LinearTask task = new LinearTask(m, 5);
       List<Trainer.Result> ends = new ArrayList<>();
-      Trainer t = trainer(m, task, 12, dir.resolve("nan"), List.of(new TrainingListener() {
+      Trainer<LabeledBatch> t = trainer(m, task, 12, dir.resolve("nan"), List.of(new TrainingListener() {
         @Override
-        public void onEnd(Trainer trainer, Trainer.Result result) {
+        public void onEnd(Trainer<?> trainer, Trainer.Result result) {
           ends.add(result);
         }
       }));
@@ -154,7 +154,7 @@ class TrainerTest {
   void damagedCheckpointIsSkippedAndOldOnesArePruned() throws IOException {
     try (NDManager m = NDManager.newBaseManager()) {
       LinearTask task = new LinearTask(m, -1);
-      Trainer t = trainer(m, task, 9, dir.resolve("c"), List.of());
+      Trainer<LabeledBatch> t = trainer(m, task, 9, dir.resolve("c"), List.of());
       t.fit();
       List<Path> files = t.checkpoints().stepFiles();
       // keep_last = 2 of steps 3, 6, 9 (best.ckpt is kept besides them).
@@ -172,7 +172,7 @@ class TrainerTest {
   void evaluationAveragesOverTheWholeTestSplit() {
     try (NDManager m = NDManager.newBaseManager()) {
       LinearTask task = new LinearTask(m, -1);
-      Trainer t = trainer(m, task, 1, dir.resolve("e"), List.of());
+      Trainer<LabeledBatch> t = trainer(m, task, 1, dir.resolve("e"), List.of());
       Map<String, Double> metrics = t.evaluate();
       // Reference: the mean squared error over all 20 test items in one pass.
       LabeledBatch all = test.batch(m, new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19});

@@ -58,7 +58,7 @@ public final class TrainBenchmark {
       long[] times = new long[warmup + steps + 1];
       train(composer.compose(args), registry, device, engine, new TrainingListener() {
         @Override
-        public void onStepDone(Trainer trainer, long step, double loss) {
+        public void onStepDone(Trainer<?> trainer, long step, double loss) {
           times[(int) step] = System.nanoTime();
         }
       });
@@ -78,7 +78,7 @@ public final class TrainBenchmark {
       long t0 = System.nanoTime();
       train(composer.compose(args), registry, device, engine, new TrainingListener() {
         @Override
-        public void onStepDone(Trainer trainer, long step, double loss) {
+        public void onStepDone(Trainer<?> trainer, long step, double loss) {
           if (step % probe == 0) {
             System.gc();
             Runtime rt = Runtime.getRuntime();
@@ -114,7 +114,7 @@ public final class TrainBenchmark {
     Path checkpoints = Files.createTempDirectory("vq-bench");
     try (NDManager manager = built.manager()) {
       BatchSampler sampler = BatchSampler.of(built.train(), tc.batchSize(), true);
-      new Trainer(timed, new AutoencoderTask(built.model(), manager), built.train(),
+      new Trainer<>(timed, new AutoencoderTask(built.model(), manager), built.train(),
           s -> sampler.batchAtStep(s - 1), built.test(), manager, engine, 0,
           new Checkpoints(checkpoints, 1), Map.of(), List.of(listener)).fit();
     } finally {

@@ -28,7 +28,7 @@ public final class CurvesListener implements TrainingListener {
   }
 
   @Override
-  public void onEnd(Trainer trainer, Trainer.Result result) {
+  public void onEnd(Trainer<?> trainer, Trainer.Result result) {
     Path metrics = runDir.resolve(RunDirectory.METRICS);
     Path figures = runDir.resolve("figures");
     try {

@@ -18,26 +18,26 @@ public final class ProgressListener implements TrainingListener {
   }
 
   @Override
-  public void onStart(Trainer trainer, long firstStep) {
+  public void onStart(Trainer<?> trainer, long firstStep) {
     bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(trainer.config().maxSteps())
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).showSpeed()
         .startsFrom(firstStep - 1, java.time.Duration.ZERO).build();
   }
 
   @Override
-  public void onStepDone(Trainer trainer, long step, double loss) {
+  public void onStepDone(Trainer<?> trainer, long step, double loss) {
     bar.stepTo(step);
     bar.setExtraMessage(String.format(" loss %.4f%s", loss, evalText));
   }
 
   @Override
-  public void onEvaluation(Trainer trainer, long step, Map<String, Double> metrics) {
+  public void onEvaluation(Trainer<?> trainer, long step, Map<String, Double> metrics) {
     Double loss = metrics.get("eval/loss");
     evalText = loss == null ? "" : String.format(" eval %.4f", loss);
   }
 
   @Override
-  public void onEnd(Trainer trainer, Trainer.Result result) {
+  public void onEnd(Trainer<?> trainer, Trainer.Result result) {
     if (bar != null) {
       bar.close();
     }

@@ -37,7 +37,7 @@ public final class ReconstructionGridListener implements TrainingListener {
   }
 
   @Override
-  public void onEvaluation(Trainer trainer, long step, Map<String, Double> metrics) {
+  public void onEvaluation(Trainer<?> trainer, long step, Map<String, Double> metrics) {
     long[] idx = new long[count];
     for (int i = 0; i < count; i++) {
       idx[i] = i;

@@ -25,17 +25,17 @@ public final class TrackingListener implements TrainingListener {
   }
 
   @Override
-  public void onStep(Trainer trainer, long step, Map<String, Double> metrics) {
+  public void onStep(Trainer<?> trainer, long step, Map<String, Double> metrics) {
     log(step, metrics);
   }
 
   @Override
-  public void onEvaluation(Trainer trainer, long step, Map<String, Double> metrics) {
+  public void onEvaluation(Trainer<?> trainer, long step, Map<String, Double> metrics) {
     log(step, metrics);
   }
 
   @Override
-  public void onEnd(Trainer trainer, Trainer.Result result) {
+  public void onEnd(Trainer<?> trainer, Trainer.Result result) {
     if (logCheckpoints) {
       try {
         trainer.checkpoints().latestIntact().ifPresent(p -> tracking.logArtifact(p, "checkpoints"));
@@ -46,5 +46,5 @@ public final class TrackingListener implements TrainingListener {
   }
 
   @Override
-  public void onCheckpoint(Trainer trainer, long step, Path file) {}
+  public void onCheckpoint(Trainer<?> trainer, long step, Path file) {}
 }

@@ -20,7 +20,7 @@ import org.vqlab.core.train.TrainingTask;
  * Trains any autoencoder plugin. Evaluation adds codebook usage over the whole pass, per level:
  * perplexity, codes used and dead codes (never used in the pass).
  */
-public final class AutoencoderTask implements TrainingTask {
+public final class AutoencoderTask implements TrainingTask<LabeledBatch> {
   private final Autoencoder model;
   private final NDManager manager;
   private final List<String> levelNames;

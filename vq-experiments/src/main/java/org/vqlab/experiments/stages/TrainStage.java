@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.data.BatchSampler;
 import org.vqlab.core.data.DatasetFactory;
+import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.data.Split;
 import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.model.Autoencoder;
@@ -95,7 +96,7 @@ public final class TrainStage implements Launch.StageBody {
       header.put("stage", NAME);
       header.put("config", launch.config().render());
       VqDataset train = built.train();
-      Trainer trainer = new Trainer(config, task, train, s -> {
+      Trainer<LabeledBatch> trainer = new Trainer<>(config, task, train, s -> {
         // Per-epoch augmentation (flips) is a function of the epoch: set it before each batch.
         train.setEpoch(sampler.epochOfStep(s - 1));
         return sampler.batchAtStep(s - 1);

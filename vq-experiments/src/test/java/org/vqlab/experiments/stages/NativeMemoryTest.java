@@ -46,11 +46,11 @@ class NativeMemoryTest {
       BatchSampler sampler = BatchSampler.of(built.train(), config.batchSize(), true);
       TrainingListener probe = new TrainingListener() {
         @Override
-        public void onStepDone(Trainer trainer, long step, double loss) {
+        public void onStepDone(Trainer<?> trainer, long step, double loss) {
           counts.put(step, manager.getManagedArrays().size() + systemManager().getManagedArrays().size());
         }
       };
-      new Trainer(config, new AutoencoderTask(built.model(), manager), built.train(),
+      new Trainer<>(config, new AutoencoderTask(built.model(), manager), built.train(),
           s -> sampler.batchAtStep(s - 1), built.test(), manager, Engine.getInstance(), 0,
           new Checkpoints(dir, 1), Map.of(), List.of(probe)).fit();
     }
