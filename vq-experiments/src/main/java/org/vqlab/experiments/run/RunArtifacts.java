@@ -1,0 +1,207 @@
+package org.vqlab.experiments.run;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.vqlab.core.codes.CodeLevel;
+import org.vqlab.core.config.Section;
+import org.vqlab.core.data.LabeledBatch;
+import org.vqlab.core.data.VqDataset;
+import org.vqlab.core.model.Autoencoder;
+import org.vqlab.core.model.CodeLevels;
+import org.vqlab.core.plugin.PluginKind;
+import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.plugin.PriorFactory;
+import org.vqlab.core.prior.CodePrior;
+import org.vqlab.core.prior.PriorContext;
+import org.vqlab.core.run.RunLayout;
+import org.vqlab.core.train.Checkpoints;
+import org.vqlab.experiments.stages.StageFailure;
+import org.vqlab.experiments.stages.TrainStage;
+
+/**
+ * The trained parts of a run, loaded from its directory for the stages after training: the
+ * autoencoder from {@code checkpoints/train} (best.ckpt, else the newest intact checkpoint), its
+ * code grids, and the prior of each level from {@code checkpoints/prior/<level>}. Everything lives
+ * in one manager on the launch's device.
+ */
+public final class RunArtifacts implements AutoCloseable {
+  private final Path run;
+  private final Section root;
+  private final PluginRegistry registry;
+  private final TrainStage.Built built;
+  private final Path checkpoint;
+  private final List<CodeLevel> levels;
+  private final ParameterStore parameters;
+
+  private RunArtifacts(Path run, Section root, PluginRegistry registry, TrainStage.Built built,
+      Path checkpoint) {
+    this.run = run;
+    this.root = root;
+    this.registry = registry;
+    this.built = built;
+    this.checkpoint = checkpoint;
+    this.parameters = new ParameterStore(built.manager(), false);
+    this.levels = measureLevels();
+  }
+
+  /** The run of a launch, with its config, plugins and device. */
+  public static RunArtifacts open(Launch launch) throws IOException {
+    return open(launch.directory().path(), launch.config().root(), launch.registry(), launch.device());
+  }
+
+  /**
+   * Builds the data and model the run's config names and loads the trained autoencoder; fails with
+   * a {@link StageFailure} naming the directory and the command to run when there is none.
+   */
+  public static RunArtifacts open(Path run, Section root, PluginRegistry registry, Device device)
+      throws IOException {
+    Path checkpoint = trainedCheckpoint(run.resolve(RunLayout.TRAIN_CHECKPOINTS)).orElseThrow(() ->
+        new StageFailure("no trained autoencoder in " + run.resolve(RunLayout.TRAIN_CHECKPOINTS)
+            + ": run `vq train` first (or `vq train resume=" + run + "` to finish it)"));
+    TrainStage.Built built = TrainStage.build(root, registry, device);
+    try {
+      Checkpoints.load(checkpoint, built.model(), null, built.manager());
+    } catch (IOException | RuntimeException e) {
+      built.manager().close();
+      throw e;
+    }
+    return new RunArtifacts(run, root, registry, built, checkpoint);
+  }
+
+  /** best.ckpt when intact, else the newest intact step checkpoint, in {@code directory}. */
+  public static Optional<Path> trainedCheckpoint(Path directory) throws IOException {
+    Path best = directory.resolve("best.ckpt");
+    if (Files.isRegularFile(best) && Checkpoints.verify(best)) {
+      return Optional.of(best);
+    }
+    if (!Files.isDirectory(directory)) {
+      return Optional.empty();
+    }
+    return new Checkpoints(directory, Integer.MAX_VALUE).latestIntact();
+  }
+
+  public Path run() {
+    return run;
+  }
+
+  public Section config() {
+    return root;
+  }
+
+  public PluginRegistry registry() {
+    return registry;
+  }
+
+  public Autoencoder model() {
+    return built.model();
+  }
+
+  public VqDataset train() {
+    return built.train();
+  }
+
+  public VqDataset test() {
+    return built.test();
+  }
+
+  public NDManager manager() {
+    return built.manager();
+  }
+
+  /** A parameter store without gradients, for inference with the model and the priors. */
+  public ParameterStore parameters() {
+    return parameters;
+  }
+
+  /** The checkpoint the autoencoder was loaded from. */
+  public Path checkpoint() {
+    return checkpoint;
+  }
+
+  /** The code levels, top first, with their codebook size and grid (empty for the VAE). */
+  public List<CodeLevel> levels() {
+    return levels;
+  }
+
+  private List<CodeLevel> measureLevels() {
+    int count = built.model().quantizers().size();
+    if (count == 0) {
+      return List.of();
+    }
+    List<String> names = CodeLevels.names(count);
+    List<CodeLevel> out = new ArrayList<>();
+    try (NDManager scope = built.manager().newSubManager();
+        LabeledBatch one = built.test().batch(scope, new long[] {0})) {
+      NDArray images = one.images();
+      if (images.getShape().dimension() == 5) {
+        // A clip (1, C, T, H, W): the grid is that of one frame.
+        images = images.get(":, :, 0");
+      }
+      List<NDArray> codes = built.model().encodeCodes(parameters, images);
+      for (int l = 0; l < count; l++) {
+        Shape s = codes.get(l).getShape();
+        out.add(new CodeLevel(names.get(l), built.model().quantizers().get(l).numCodes(),
+            Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2))));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** What the prior of {@code level} (0 = top) models and is conditioned on. */
+  public PriorContext priorContext(int level) {
+    CodeLevel l = levels.get(level);
+    CodeLevel up = level > 0 ? levels.get(level - 1) : null;
+    return new PriorContext(l.numCodes(), l.height(), l.width(), up == null ? 0 : up.numCodes(),
+        up == null ? 0 : up.height(), up == null ? 0 : up.width(), built.train().numClasses());
+  }
+
+  /** Where the prior of {@code level} keeps its checkpoints. */
+  public Path priorCheckpoints(int level) {
+    return RunLayout.priorCheckpoints(run, levels.get(level).name());
+  }
+
+  /**
+   * A new, initialised prior for {@code level} from the run's {@code prior} section (its
+   * {@code trainer} subsection is the prior stage's and is not the plugin's).
+   */
+  public CodePrior newPrior(int level) {
+    Section section = priorSection();
+    PriorFactory factory = registry.factory(PluginKind.PRIOR, section);
+    CodePrior prior = factory.create(section, priorContext(level));
+    CodeLevel l = levels.get(level);
+    prior.initialize(built.manager(), DataType.FLOAT32, new Shape(1, l.height(), l.width()));
+    return prior;
+  }
+
+  /** The run's prior section without its {@code trainer} subsection. */
+  public Section priorSection() {
+    Section prior = root.child("prior");
+    return new Section(prior.path(), prior.config().withoutPath("trainer"));
+  }
+
+  /** The trained prior of {@code level}, or empty when it has not been trained. */
+  public Optional<CodePrior> loadPrior(int level) throws IOException {
+    Optional<Path> file = trainedCheckpoint(priorCheckpoints(level));
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    CodePrior prior = newPrior(level);
+    Checkpoints.load(file.get(), prior, null, built.manager());
+    return Optional.of(prior);
+  }
+
+  @Override
+  public void close() {
+    built.manager().close();
+  }
+}
