@@ -1,6 +1,7 @@
 package org.vqlab.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -17,6 +18,7 @@ import java.util.Map;
 import org.vqlab.core.data.PixelNormalization;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.AutoencoderOutput;
+import org.vqlab.core.model.ImportanceWeightedBound;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.models.likelihood.DecoderLikelihood;
 import org.vqlab.models.nn.ConvStacks;
@@ -30,7 +32,8 @@ import org.vqlab.core.nn.ScalarOps;
  * <p>The loss is recon_loss + KL / (C H W): with a Gaussian or logistic likelihood that is the
  * negative ELBO in nats per dimension; with mse it weighs the KL against the scaled squared error.
  */
-public final class GaussianVae extends AbstractBlock implements Autoencoder {
+public final class GaussianVae extends AbstractBlock implements Autoencoder,
+    ImportanceWeightedBound {
   private final int latentDim;
   private final SequentialBlock encoder;
   private final Conv2d posterior;
@@ -125,6 +128,32 @@ public final class GaussianVae extends AbstractBlock implements Autoencoder {
     NDList post = posterior(ps, images, false);
     NDArray decoded = decode(ps, sample(post.get(0), post.get(1)), false);
     return likelihood.logLikelihood(decoded, images).sub(klDivergence(post.get(0), post.get(1)));
+  }
+
+  /**
+   * log (1/k) sum_i p(x | z_i) N(z_i; 0, I) / q(z_i | x) per image, from k reparameterised draws;
+   * with z = mu + sigma eps the log density ratio is sum(eps^2 / 2 - z^2 / 2 + logVar / 2).
+   */
+  @Override
+  public NDArray importanceWeightedLogLikelihood(ParameterStore ps, NDArray images, int samples) {
+    if (samples < 1) {
+      throw new IllegalArgumentException("importance samples must be >= 1, got " + samples);
+    }
+    NDList post = posterior(ps, images, false);
+    NDArray mean = post.get(0);
+    NDArray logVar = post.get(1);
+    NDArray std = logVar.mul(0.5).exp();
+    NDList logWeights = new NDList();
+    for (int i = 0; i < samples; i++) {
+      NDArray eps = mean.getManager().randomNormal(0, 1, mean.getShape(), mean.getDataType());
+      NDArray z = mean.add(std.mul(eps));
+      NDArray logRatio = eps.square().sub(z.square()).add(logVar).mul(0.5).sum(new int[] {1, 2, 3});
+      logWeights.add(likelihood.logLikelihood(decode(ps, z, false), images).add(logRatio));
+    }
+    // A stable log-mean-exp over the k weights.
+    NDArray w = NDArrays.stack(logWeights);
+    NDArray max = w.max(new int[] {0});
+    return w.sub(max).exp().mean(new int[] {0}).log().add(max);
   }
 
   @Override
