@@ -5,11 +5,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.vqlab.core.data.PixelNormalization;
+import org.vqlab.eval.report.AtomicFiles;
 
 /**
  * Writes batches of images as one PNG grid: each batch is a row block, images left to right,
@@ -72,16 +72,10 @@ public final class ImageGrid {
   public static void writePng(Path file, List<NDArray> rows, PixelNormalization norm, int columns)
       throws IOException {
     BufferedImage img = render(rows, norm, columns);
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".grid", ".png");
-    try {
+    AtomicFiles.write(file, tmp -> {
       if (!ImageIO.write(img, "png", tmp.toFile())) {
         throw new IOException("no PNG writer available");
       }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    }, ".png");
   }
 }

@@ -17,10 +17,18 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.vqlab.eval.report.AtomicFiles;
 
 /** Plots metric histories from {@code metrics.jsonl} as PNG charts (XChart). */
 public final class TrainingCurves {
   private TrainingCurves() {}
+
+  /** Loss-like series: totals, reconstruction errors and every *_loss term. */
+  public static final Predicate<String> LOSSES =
+      n -> n.endsWith("/loss") || n.endsWith("/mse") || n.contains("_loss");
+  /** Codebook usage series: perplexity and codes used, per batch and per evaluation pass. */
+  public static final Predicate<String> CODEBOOK_USAGE =
+      n -> n.contains("perplexity") || n.contains("codes_used");
 
   /** A metric's history: steps and values in logging order. */
   public record Series(List<Double> steps, List<Double> values) {}
@@ -64,9 +72,7 @@ public final class TrainingCurves {
       XYSeries s = chart.addSeries(e.getKey(), e.getValue().steps(), e.getValue().values());
       s.setMarker(e.getValue().steps().size() > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    String base = file.toString().endsWith(".png") ? file.toString().substring(0, file.toString().length() - 4)
-        : file.toString();
-    BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+    AtomicFiles.write(file, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(),
+        BitmapEncoder.BitmapFormat.PNG), ".png");
   }
 }

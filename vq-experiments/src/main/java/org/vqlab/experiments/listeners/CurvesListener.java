@@ -33,12 +33,12 @@ public final class CurvesListener implements TrainingListener {
     Path figures = runDir.resolve("figures");
     try {
       Map<String, TrainingCurves.Series> losses = TrainingCurves.read(metrics, stage,
-          n -> n.startsWith(prefix) && (n.endsWith("/loss") || n.endsWith("/mse") || n.contains("_loss")));
+          n -> n.startsWith(prefix) && TrainingCurves.LOSSES.test(n));
       Path lossFile = figures.resolve(stage + "_losses.png");
       TrainingCurves.writePng(lossFile, stage + ": losses", losses, true);
       tracking.logArtifact(lossFile, "figures");
       Map<String, TrainingCurves.Series> usage = TrainingCurves.read(metrics, stage,
-          n -> n.startsWith(prefix) && (n.contains("perplexity") || n.contains("codes_used")));
+          n -> n.startsWith(prefix) && TrainingCurves.CODEBOOK_USAGE.test(n));
       if (!usage.isEmpty()) {
         Path usageFile = figures.resolve(stage + "_codebook_usage.png");
         TrainingCurves.writePng(usageFile, stage + ": codebook usage", usage, false);

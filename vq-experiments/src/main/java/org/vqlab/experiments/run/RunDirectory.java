@@ -2,13 +2,12 @@ package org.vqlab.experiments.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import org.vqlab.eval.report.AtomicFiles;
 
 /**
  * A run directory, {@code <output_dir>/<name>/<yyyy-MM-dd_HH-mm-ss>/}. A new run never reuses an
@@ -82,18 +81,7 @@ public final class RunDirectory {
 
   /** Writes a file atomically: a temporary file next to it, then a rename. */
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Files.createDirectories(target.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(target, bytes);
   }
 
   public static void writeAtomically(Path target, String text) throws IOException {
