@@ -6,10 +6,12 @@ import org.vqlab.core.plugin.PluginFactory;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.train.TrainerConfig;
+import org.vqlab.eval.EvalConfig;
 
 /**
  * Binds every section a launch will use, once, before any heavy work: the top-level keys, the
- * trainer, and each selected plugin's section by its own config record. Throws ConfigError.
+ * trainer, the eval section with every metric's subsection, and each selected plugin's section by
+ * its own config record. Throws ConfigError.
  */
 public final class Validation {
   private Validation() {}
@@ -22,6 +24,9 @@ public final class Validation {
         .bind(LaunchConfig.class);
     if (composed.config().hasPath("trainer")) {
       root.child("trainer").bind(TrainerConfig.class);
+    }
+    if (composed.config().hasPath("eval")) {
+      EvalConfig.bind(root.child("eval"), registry);
     }
     for (PluginKind kind : PluginKind.values()) {
       if (kind == PluginKind.TRACKER) {
