@@ -104,7 +104,10 @@ class EvalStageTest {
     }
     assertEquals(mse, tracked.stream().filter(n -> n.get("name").asText()
         .equals("reconstruction/mse")).findFirst().orElseThrow().get("value").asDouble(), 1e-12);
-    // A second evaluation keeps the first report beside the new one.
+    // A second evaluation keeps the first report beside the new one, and shows the samples the
+    // sampling stage left.
+    Path samples = Files.createDirectories(run.resolve("samples")).resolve("samples.png");
+    Files.copy(run.resolve("figures/eval/reconstructions.png"), samples);
     eval(run, "eval.max_items=16", "eval.batch_size=16", "eval.metrics=[reconstruction]");
     try (Stream<Path> s = Files.list(run)) {
       assertEquals(1, s.filter(p -> p.getFileName().toString().matches("report\\.[0-9_-]+\\.json"))
@@ -112,6 +115,10 @@ class EvalStageTest {
     }
     JsonNode second = JSON.readTree(run.resolve("report.json").toFile());
     assertEquals(List.of("reconstruction"), iterable(second.path("metrics").fieldNames()));
+    assertTrue(JSON.convertValue(second.path("figures"), List.class).contains("samples/samples.png"));
+    assertFalse(second.path("missing").has("samples"));
+    assertTrue(Files.readString(run.resolve("report.md"))
+        .contains("![samples/samples.png](samples/samples.png)"));
   }
 
   @Test
