@@ -123,8 +123,8 @@ public final class VideoPixelCnn extends AbstractBlock implements ClipPrior {
         ? clipLogits(ps, clip, labels, false).reshape(b * t, numCodes, height, width)
         : frame.logits(ps, codes, new PriorCondition(perFrame(labels, t), null,
             start(clip.getManager(), clip.getDevice(), b * t, context)), false);
-    NDArray logp = logits.logSoftmax(1).gather(codes.expandDims(1), 1);
-    return ScalarOps.div(logp.mean(new int[] {1, 2, 3}).neg(), LN2).reshape(b, t);
+    NDArray logp = logits.logSoftmax(1).gather(codes.expandDims(1), 1).reshape(b, t, -1);
+    return ScalarOps.div(logp.mean(new int[] {2}).neg(), LN2);
   }
 
   @Override
