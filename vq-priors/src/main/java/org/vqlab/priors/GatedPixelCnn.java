@@ -30,7 +30,8 @@ import org.vqlab.core.prior.PriorContext;
  * either side in the n * (k/2) + 1 rows above (n = layers + 1) and n * (k/2) columns to its left.
  *
  * <p>Conditioning adds a (B, 2C, ., .) bias to the pre-activations of both stacks in every layer: a
- * learned vector per class, and/or the {@link UpperConditioning} maps of the level above.
+ * learned vector per class, and/or the {@link UpperConditioning} maps of the level above, and/or
+ * (inside a {@link VideoPixelCnn}) the {@link PastConditioning} maps of the previous frames.
  */
 public final class GatedPixelCnn extends ConvNet implements CodePrior {
   private final int numCodes;
@@ -50,8 +51,18 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
   private final Conv2d output;
   private final CodeEmbedding classBias;
   private final UpperConditioning upper;
+  private final PastConditioning past;
 
   public GatedPixelCnn(GatedPixelCnnConfig config, PriorContext context) {
+    this(config, context, 0);
+  }
+
+  /**
+   * With {@code pastFrames} > 0, also conditioned on that many previous frames' codes
+   * (PriorCondition.pastCodes, values 0..K with K the start), through a stack of
+   * conditioning_channels and conditioning_layers; a {@link VideoPixelCnn} builds it so.
+   */
+  GatedPixelCnn(GatedPixelCnnConfig config, PriorContext context, int pastFrames) {
     if (context.numCodes() < 2 || context.height() < 1 || context.width() < 1) {
       throw new IllegalArgumentException("a prior needs K >= 2 codes on a grid of at least 1 x 1, got "
           + context);
@@ -100,6 +111,11 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
     } else {
       upper = null;
     }
+    // Added last so that priors without a past keep their parameter order.
+    past = pastFrames > 0
+        ? child("past_conditioning", new PastConditioning(numCodes, pastFrames,
+            config.conditioningChannels(), config.conditioningLayers(), gatedLayers * 2 * c), 1)
+        : null;
   }
 
   @Override
@@ -123,6 +139,11 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
 
   public boolean upperConditional() {
     return upper != null;
+  }
+
+  /** Past frames it is conditioned on (0 for an image prior). */
+  public int pastFrames() {
+    return past == null ? 0 : past.frames();
   }
 
   @Override
@@ -154,6 +175,14 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
       }
       NDArray u = upper.maps(ps, condition.upperCodes(), training);
       total = total == null ? u : u.add(total);
+    }
+    if (past != null) {
+      if (condition == null || condition.pastCodes() == null) {
+        throw new IllegalArgumentException(
+            "this prior is conditioned on past frames: PriorCondition.pastCodes is null");
+      }
+      NDArray p = past.maps(ps, condition.pastCodes(), training);
+      total = total == null ? p : p.add(total);
     }
     return total;
   }
@@ -243,14 +272,16 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
     return AncestralSampling.reference(this, ps, uniforms, condition, temperature);
   }
 
-  /** codes, labels (if class-conditional), upper codes (if conditioned on the level above). */
+  /** codes, labels (if class-conditional), upper codes (if conditioned on the level above), past. */
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
       PairList<String, Object> params) {
     int i = 1;
     NDArray labels = classBias != null ? inputs.get(i++) : null;
-    NDArray upperCodes = upper != null ? inputs.get(i) : null;
-    return new NDList(logits(ps, inputs.get(0), new PriorCondition(labels, upperCodes, null), training));
+    NDArray upperCodes = upper != null ? inputs.get(i++) : null;
+    NDArray pastCodes = past != null ? inputs.get(i) : null;
+    return new NDList(logits(ps, inputs.get(0), new PriorCondition(labels, upperCodes, pastCodes),
+        training));
   }
 
   @Override
