@@ -25,29 +25,31 @@ import org.vqlab.core.prior.PriorCondition;
  * <p>Why it needs a guard: every value takes the same inputs as in the full pass, but the
  * convolution kernels sum in an order that depends on the spatial size (and the batch size and
  * thread count), so the logits differ from the full pass by a few float32 roundings (measured on
- * the CPU: up to 2e-7 max|logit|, K = 512, 1 or 2 threads; bit-identical in some settings only).
+ * the CPU: up to 5e-7 of the item's max |logit|, K = 512; bit-identical in some settings only).
  * Without care a uniform occasionally falls between the two CDFs and a code flips (about 1e-5 per
  * code at K = 512); a full pass on only the affected items does not help either, since a sub-batch
  * pass is not bit-identical to the full-batch one (measured: up to 2.4e-6 at batch 1).
  *
  * <p>The guarantee: both samplers pick from the same uniforms with the same float64 inverse CDF
  * ({@link AncestralSampling#pickWithin}). The tolerance D = {@value #LOGIT_TOLERANCE} * max_k
- * |logit_k| per item (about 34 float32 epsilons, 20x the largest measured discrepancy) bounds how
+ * |logit_k| per item (about 84 float32 epsilons, 20x the largest measured discrepancy) bounds how
  * far the full pass's CDF can be from this one, and when any item's uniform lies within that
  * margin of a CDF boundary, the position is redone exactly as the reference does it (a full pass on
  * the whole batch at the current codes). So, by induction over positions, the codes equal the
  * reference's whenever |fast - full| <= D for every logit. Each redone position also measures that
  * discrepancy; if it ever exceeds D / 2 (a device or kernel much less precise than measured, e.g.
  * TF32 convolutions), the whole range is redone with the reference sampler, so the codes stay
- * the reference's (slowly) instead of silently diverging. The guard redoes ~B * K * D / T / 1.5 of
- * positions for near-uniform logits (measured at 32 x 32, batch 64, K = 512: see
- * SamplingBenchmark).
+ * the reference's (slowly) instead of silently diverging. The cost: the guard itself is a float64
+ * pick (under 1 ms at batch 64, K = 512), and a redone position costs one full pass; for
+ * near-uniform logits a share of about 2 B K D / (3 T) of the positions is redone (sum over
+ * boundaries of twice the margin; 4.4% at batch 64, K = 512, max |logit| 0.2, as in
+ * SamplingBenchmark), fewer for peaked distributions, whose CDF sits near 0 or 1.
  */
 final class ReceptiveFieldSampler {
   private static final Logger LOG = LoggerFactory.getLogger(ReceptiveFieldSampler.class);
 
   /** Per-logit tolerance relative to the item's largest |logit|; see the class comment. */
-  static final double LOGIT_TOLERANCE = 4e-6;
+  static final double LOGIT_TOLERANCE = 1e-5;
 
   private ReceptiveFieldSampler() {}
 
