@@ -36,10 +36,12 @@ import org.vqlab.core.prior.PriorCondition;
  * far the full pass's CDF can be from this one, and when any item's uniform lies within that
  * margin of a CDF boundary, the position is redone exactly as the reference does it (a full pass on
  * the whole batch at the current codes). So, by induction over positions, the codes equal the
- * reference's whenever |fast - full| <= D for every logit. Each redone position also measures that
- * discrepancy; if it ever exceeds D / 2 (a device or kernel much less precise than measured, e.g.
- * TF32 convolutions), the whole range is redone with the reference sampler, so the codes stay
- * the reference's (slowly) instead of silently diverging. The cost: the guard itself is a float64
+ * reference's whenever |fast - full| <= D for every logit. That premise is measured, not proven
+ * (SamplerEquivalenceTest asserts the discrepancy stays under D / 4), and checked at run time:
+ * each redone position measures it, and if it ever exceeds D / 2 (a device or kernel much less
+ * precise than measured, e.g. TF32 convolutions) the whole range is redone with the reference
+ * sampler, so the codes stay the reference's (slowly) instead of silently diverging; a call that
+ * redoes no position has no such check. The cost: the guard itself is a float64
  * pick (under 1 ms at batch 64, K = 512), and a redone position costs one full pass; for
  * near-uniform logits a share of about 2 B K D / (3 T) of the positions is redone (sum over
  * boundaries of twice the margin; 4.4% at batch 64, K = 512, max |logit| 0.2, as in
