@@ -258,12 +258,14 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
 
   /**
    * The fast sampler over raster positions [from, to) of {@code codes}, keeping the others; when
-   * {@code logitsOut} (B, K, h, w) is given it receives the logits each code was drawn from.
+   * {@code logitsOut} (B, K, h, w) is given it receives the logits each code was drawn from. The
+   * codes are those {@link AncestralSampling#referenceInto} would draw; the stats say how often
+   * the guard needed a full pass.
    */
-  public void sampleInto(ParameterStore ps, NDArray codes, NDArray uniforms, PriorCondition condition,
-      double temperature, int from, int to, NDArray logitsOut) {
-    ReceptiveFieldSampler.sampleInto(this, ps, codes, uniforms, condition, temperature, from, to,
-        logitsOut);
+  public FastSamplingStats sampleInto(ParameterStore ps, NDArray codes, NDArray uniforms,
+      PriorCondition condition, double temperature, int from, int to, NDArray logitsOut) {
+    return ReceptiveFieldSampler.sampleInto(this, ps, codes, uniforms, condition, temperature, from,
+        to, logitsOut, ReceptiveFieldSampler.LOGIT_TOLERANCE);
   }
 
   /** The reference sampler: one full forward pass per position. */

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -28,7 +29,9 @@ import org.vqlab.core.train.TrainerConfig;
  * fast sampler's row window is full), below rows of random codes: a full
  * grid with the reference sampler takes 1024 full passes, so it is timed on a few positions and
  * codes per second extrapolate linearly (each position costs the same full pass). Times are wall
- * clock and process CPU; on a loaded machine the CPU time is the fairer figure.
+ * clock and process CPU; on a loaded machine the CPU time is the fairer figure. The fast sampler
+ * is timed with its boundary guard (the share of positions it redid with a full pass is printed)
+ * and again without it, on the same positions.
  *
  * <p>Run: {@code ./vq bench sample} (or {@code vq bench prior}).
  */
@@ -71,21 +74,38 @@ public final class SamplingBenchmark {
           start + 1 + plainPositions);
       double[] plain = t.stop(plainPositions);
 
+      // At least 8 rows, so the guard's rate (a few percent of positions) is measured on 256.
+      int rows = Math.max(fastRows, 8);
       NDArray fastCodes = codes.duplicate();
       prior.sampleInto(ps, fastCodes, uniforms, condition, 1.0, start, start + 1, null);
       t = Timer.start();
-      prior.sampleInto(ps, fastCodes, uniforms, condition, 1.0, start + 1, start + 1 + fastRows * SIDE,
-          null);
-      double[] fast = t.stop(fastRows * SIDE);
+      FastSamplingStats stats = prior.sampleInto(ps, fastCodes, uniforms, condition, 1.0, start + 1,
+          start + 1 + rows * SIDE, null);
+      double[] fast = t.stop(rows * SIDE);
+      // The same positions without the guard: its cost is the difference.
+      NDArray bareCodes = codes.duplicate();
+      bareCodes.set(new NDIndex(":, 16, 0"), fastCodes.get(new NDIndex(":, 16, 0")));
+      t = Timer.start();
+      ReceptiveFieldSampler.sampleInto(prior, ps, bareCodes, uniforms, condition, 1.0, start + 1,
+          start + 1 + rows * SIDE, null, -1);
+      double[] bare = t.stop(rows * SIDE);
       boolean same = java.util.Arrays.equals(
           plainCodes.get(":, 16, 1:" + (1 + plainPositions)).toLongArray(),
           fastCodes.get(":, 16, 1:" + (1 + plainPositions)).toLongArray());
+      long bareDiffers = bareCodes.neq(fastCodes).sum().getLong();
       out.printf("  reference sampler: %d positions timed: %.1f s wall, %.1f s cpu per position ->"
           + " %.1f codes/s wall, %.1f codes/s cpu (full grid extrapolated: %.0f s wall)%n",
           plainPositions, plain[0], plain[1], BATCH / plain[0], BATCH / plain[1], plain[0] * SIDE * SIDE);
       out.printf("  fast sampler:      %d rows timed: %.3f s wall, %.3f s cpu per position ->"
-          + " %.1f codes/s wall, %.1f codes/s cpu (full grid ~%.0f s wall)%n", fastRows, fast[0],
+          + " %.1f codes/s wall, %.1f codes/s cpu (full grid ~%.0f s wall)%n", rows, fast[0],
           fast[1], BATCH / fast[0], BATCH / fast[1], fast[0] * SIDE * SIDE);
+      out.printf("  boundary guard:    full pass on %d of %d positions (%.1f%%, tolerance %.0e x max"
+          + " |logit|); worst |fast - full| on them %.3f x tolerance; fell back: %b%n",
+          stats.guardedPositions().size(), stats.positions(), 100 * stats.guardRate(),
+          ReceptiveFieldSampler.LOGIT_TOLERANCE, stats.worstDiscrepancy(), stats.fellBack());
+      out.printf("  without the guard: %.3f s wall, %.3f s cpu per position -> %.1f codes/s wall;"
+          + " codes differing from the guarded run: %d of %d%n", bare[0], bare[1], BATCH / bare[0],
+          bareDiffers, BATCH * rows * SIDE);
       out.printf("  speed-up: %.1fx wall, %.1fx cpu; same codes on the shared positions: %b%n",
           plain[0] / fast[0], plain[1] / fast[1], same);
     }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import org.vqlab.core.nn.ScalarOps;
 
 /**
  * Ancestral sampling shared by every prior. All randomness is one array of uniforms (B, h, w) drawn
@@ -30,18 +29,61 @@ public final class AncestralSampling {
 
   /**
    * Codes (B) int64: the smallest k with CDF_k > u under softmax(logits (B, K) / temperature); u is
-   * (B). Ties at a CDF boundary go to the larger code; rounding can leave CDF_{K-1} below u, which
-   * is clamped to K - 1.
+   * (B). The softmax and the CDF are computed in float64 from the (float32) logits, so the CDF
+   * carries no float32 rounding (which, summed over K codes, would be ~1e-6) and two samplers whose
+   * logits agree give CDFs that agree to ~1e-16. Ties at a CDF boundary go to the larger code;
+   * rounding can leave CDF_{K-1} below u, which is clamped to K - 1.
    */
   public static NDArray pick(NDArray logits, NDArray u, double temperature) {
+    return pickWithin(logits, u, temperature, -1).codes();
+  }
+
+  /** Codes from {@link #pick}, and per item whether another sampler's logits could change them. */
+  public record GuardedPick(NDArray codes, NDArray nearBoundary) {}
+
+  /**
+   * {@link #pick}, plus for each item whether u lies so close to a CDF boundary that logits
+   * differing from these by up to D = {@code tolerance} * max_k |logits_k| (per item, per code)
+   * could pick a different code. Exact bound: if every |delta_k| <= D, the true CDF C and this one
+   * C' satisfy |C - C'| <= (exp(2 D / T) - 1) C'(1 - C') (the mass below and above a boundary each
+   * change by a factor within exp(+-D / T)); the margin adds 1e-11 for the float64 rounding of the
+   * two CDFs. Only the two boundaries around u matter (the CDF is monotone), so u outside both
+   * margins means both logits give the same code. {@code tolerance} < 0: nothing is flagged.
+   */
+  public static GuardedPick pickWithin(NDArray logits, NDArray u, double temperature,
+      double tolerance) {
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
     }
     long k = logits.getShape().get(1);
-    NDArray scaled = temperature == 1.0 ? logits : ScalarOps.div(logits, temperature);
+    NDArray wide = logits.toType(DataType.FLOAT64, false);
+    // No autograd here, so plain float64 constants (ScalarOps rounds its constants to float).
+    NDArray scaled = temperature == 1.0 ? wide : wide.mul(scalar(wide, 1.0 / temperature));
     NDArray cdf = scaled.softmax(1).cumSum(1);
-    NDArray below = cdf.lte(u.expandDims(1)).toType(DataType.INT64, false).sum(new int[] {1});
-    return below.clip(0, k - 1);
+    NDArray uWide = u.toType(DataType.FLOAT64, false);
+    NDArray belowMask = cdf.lte(uWide.expandDims(1));
+    NDArray codes = belowMask.toType(DataType.INT64, false).sum(new int[] {1}).clip(0, k - 1);
+    if (tolerance < 0) {
+      return new GuardedPick(codes, null);
+    }
+    NDArray below = belowMask.toType(DataType.FLOAT64, false);
+    // The largest CDF value <= u (0 if none) and the smallest > u (>= 2 if none, never near u).
+    NDArray lower = cdf.mul(below).max(new int[] {1});
+    NDArray upper = cdf.add(below.mul(scalar(below, 2.0))).min(new int[] {1});
+    NDArray twoD = wide.abs().max(new int[] {1}).mul(scalar(wide, 2 * tolerance / temperature));
+    NDArray factor = twoD.exp().sub(scalar(wide, 1.0));
+    NDArray nearLower = uWide.sub(lower).lt(margin(factor, lower));
+    NDArray nearUpper = upper.sub(uWide).lt(margin(factor, upper.clip(0, 1)));
+    return new GuardedPick(codes, nearLower.logicalOr(nearUpper));
+  }
+
+  private static NDArray margin(NDArray factor, NDArray c) {
+    return factor.mul(c).mul(scalar(c, 1.0).sub(c)).add(scalar(c, 1e-11));
+  }
+
+  /** A float64 0-dim constant on {@code like}'s device. */
+  private static NDArray scalar(NDArray like, double value) {
+    return like.getManager().create(value).toDevice(like.getDevice(), false);
   }
 
   /**
