@@ -79,7 +79,7 @@ class VqCommandTest {
 
   @Test
   void unbuiltStageSaysSoWithExitCode() {
-    VqRun r = VqRun.of("encode");
+    VqRun r = VqRun.of("eval");
     assertEquals(Vq.NOT_BUILT, r.exitCode());
     assertTrue(r.err().contains("not built yet"), r.err());
   }

@@ -23,7 +23,9 @@ final class PriorFixtures {
   static Config priorFile(String type) {
     String home = System.getProperty("vqlab.home", "..");
     File f = new File(home, "config/prior/" + type + ".conf");
-    return ConfigFactory.parseFile(f.isFile() ? f : new File("../config/prior/" + type + ".conf"));
+    // The file's `trainer` block is the prior stage's (prior.trainer), not the plugin's.
+    return ConfigFactory.parseFile(f.isFile() ? f : new File("../config/prior/" + type + ".conf"))
+        .withoutPath("trainer");
   }
 
   static Section section(String overrides) {

@@ -15,6 +15,7 @@ import org.vqlab.core.engine.EngineSetup;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.quantizer.QuantizerBenchmark;
 import org.vqlab.core.train.TrainerConfig;
+import org.vqlab.experiments.bench.PriorBenchmark;
 import org.vqlab.experiments.bench.TrainBenchmark;
 import org.vqlab.priors.SamplingBenchmark;
 import org.vqlab.experiments.run.LaunchConfig;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
  * {@code vq bench <what> [overrides]}: benchmarks that print numbers, on the device and with the
  * engine settings of the composed config ({@code trainer.device}, {@code engine.num_threads}).
  */
-@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train, sample (prior).")
+@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train, sample (samplers), prior (training step).")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data | train | sample | prior")
   String what;
@@ -35,7 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "1..*", arity = "0..*", paramLabel = "OVERRIDE")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--repeats", description = "Timed repetitions (quantizer), batches (data) or steps (train).")
+  @Option(names = "--repeats", description = "Timed repetitions (quantizer), batches (data), steps (train, prior) or positions (sample).")
   Integer repeats;
 
   @Option(names = "--soak-steps", description = "train: steps of the memory soak at a small size (0 = skip).")
@@ -57,8 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
         Engine.getDjlVersion(), Runtime.getRuntime().availableProcessors());
     switch (what) {
       case "quantizer" -> QuantizerBenchmark.run(device, out, repeats == null ? 7 : repeats);
-      // One benchmark prints both: sampler codes/s and the prior's training step.
-      case "sample", "prior" -> SamplingBenchmark.run(device, out, 64, 10, repeats == null ? 4 : repeats, 2);
+      case "sample" -> SamplingBenchmark.run(device, out, 64, 10, repeats == null ? 4 : repeats, 2);
+      case "prior" -> PriorBenchmark.run(composed.root(), registry, device, out, repeats == null ? 10 : repeats);
       case "train" -> TrainBenchmark.run(overrides, registry, device, engine, out, 3,
           repeats == null ? 20 : repeats, soakSteps);
       default -> DataBenchmark.run(device, out, repeats == null ? 500 : repeats);

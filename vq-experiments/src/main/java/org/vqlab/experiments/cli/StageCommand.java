@@ -3,6 +3,7 @@ package org.vqlab.experiments.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vqlab.core.config.ConfigError;
 import org.vqlab.core.tracking.RunStatus;
@@ -47,6 +48,26 @@ public abstract class StageCommand implements Callable<Integer> {
   /** Runs this command's stages inside the launch. */
   protected abstract void runStages(Launch launch) throws Exception;
 
+  /**
+   * Short argument names of this command and the config keys they stand for, e.g. {@code n} for
+   * {@code sample.n}: {@code n=16} on the command line is read as {@code sample.n=16}.
+   */
+  protected Map<String, String> shortKeys() {
+    return Map.of();
+  }
+
+  /** The arguments with every {@code short=value} rewritten to {@code full.key=value}. */
+  List<String> expandShortKeys(List<String> args) {
+    Map<String, String> keys = shortKeys();
+    List<String> out = new ArrayList<>(args.size());
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      String key = eq > 0 ? arg.substring(0, eq) : null;
+      out.add(key != null && keys.containsKey(key) ? keys.get(key) + arg.substring(eq) : arg);
+    }
+    return out;
+  }
+
   /** Whether the stages exist yet; a command whose stages are not built says so plainly. */
   protected String notBuiltReason() {
     return null;
@@ -60,6 +81,7 @@ public abstract class StageCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return Vq.NOT_BUILT;
     }
+    overrides = expandShortKeys(overrides);
     if (multirun) {
       java.io.PrintWriter out = spec.commandLine().getOut();
       int code = Multirun.run(name, overrides, multirunRoot(), out);

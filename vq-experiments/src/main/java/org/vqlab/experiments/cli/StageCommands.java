@@ -1,7 +1,11 @@
 package org.vqlab.experiments.cli;
 
 import org.vqlab.experiments.run.Launch;
+import java.util.Map;
+import org.vqlab.experiments.stages.EncodeStage;
 import org.vqlab.experiments.stages.PrepareStage;
+import org.vqlab.experiments.stages.SampleStage;
+import org.vqlab.experiments.stages.TrainPriorStage;
 import org.vqlab.experiments.stages.TrainStage;
 import picocli.CommandLine.Command;
 
@@ -47,28 +51,42 @@ public final class StageCommands {
   }
 
   /** {@code vq encode}: codes of the train and test splits. */
-  @Command(name = "encode", description = "Encode the dataset into the run's code store.")
-  public static final class Encode extends NotBuilt {
-    public Encode() {
-      super("the encode stage is not built yet (issue 6)");
+  @Command(name = "encode", description = "Encode the train and test splits into the run's code store (run=<dir>).")
+  public static final class Encode extends StageCommand {
+    @Override
+    protected void runStages(Launch launch) throws Exception {
+      launch.stage(EncodeStage.NAME, new EncodeStage());
     }
   }
 
   /** {@code vq train-prior}: the priors over codes. */
-  @Command(name = "train-prior", description = "Train the prior(s) over the stored codes.")
-  public static final class TrainPrior extends NotBuilt {
-    public TrainPrior() {
-      super("the prior training stage is not built yet (issue 6)");
+  @Command(name = "train-prior", description = "Train the prior of each level on the stored codes, top first"
+      + " (run=<dir>; resume=<dir> continues).")
+  public static final class TrainPrior extends StageCommand {
+    @Override
+    protected void runStages(Launch launch) throws Exception {
+      launch.stage(TrainPriorStage.NAME, new TrainPriorStage(resume));
     }
   }
 
   /** {@code vq sample}: ancestral sampling and decoding. */
-  @Command(name = "sample", description = "Sample codes from the prior(s) and decode them.")
-  public static final class Sample extends NotBuilt {
-    public Sample() {
-      super("the sampling stage is not built yet (issue 6)");
+  @Command(name = "sample", description = "Sample codes from the priors, top level first, and decode them"
+      + " (run=<dir> n=64 temperature=1.0 label=-1 sampler=fast|plain seed=N).")
+  public static final class Sample extends StageCommand {
+    @Override
+    protected Map<String, String> shortKeys() {
+      return SAMPLE_KEYS;
+    }
+
+    @Override
+    protected void runStages(Launch launch) throws Exception {
+      launch.stage(SampleStage.NAME, new SampleStage());
     }
   }
+
+  /** The short forms of {@code vq sample}'s settings. */
+  static final Map<String, String> SAMPLE_KEYS = Map.of("n", "sample.n", "temperature",
+      "sample.temperature", "label", "sample.label", "sampler", "sample.sampler");
 
   /** {@code vq eval}: metrics and the report. */
   @Command(name = "eval", description = "Evaluate a run: bits/dim, reconstruction, codebook usage; write the report.")
@@ -79,13 +97,15 @@ public final class StageCommands {
   }
 
   /** {@code vq pipeline}: every stage in order. */
-  @Command(name = "pipeline", description = "Run train, encode, train-prior, sample and eval in order.")
+  @Command(name = "pipeline", description = "Run train, encode, train-prior and sample in order (eval once it is built).")
   public static final class Pipeline extends StageCommand {
     @Override
     protected void runStages(Launch launch) throws Exception {
       launch.stage(TrainStage.NAME, new TrainStage(resume));
-      org.slf4j.LoggerFactory.getLogger(Pipeline.class).warn(
-          "pipeline: ran train; encode, train-prior and sample (issue 6) and eval (issue 7) are not built yet");
+      launch.stage(EncodeStage.NAME, new EncodeStage());
+      launch.stage(TrainPriorStage.NAME, new TrainPriorStage(resume, false));
+      launch.stage(SampleStage.NAME, new SampleStage());
+      // The evaluation stage (issue 7) goes here: launch.stage(EvalStage.NAME, new EvalStage()).
     }
   }
 }

@@ -19,12 +19,19 @@ public final class CurvesListener implements TrainingListener {
   private final String stage;
   private final String prefix;
   private final Tracking tracking;
+  private final String figureName;
 
   public CurvesListener(Path runDir, String stage, String prefix, Tracking tracking) {
+    this(runDir, stage, prefix, tracking, stage);
+  }
+
+  /** {@code figureName} names the PNGs when one stage trains several blocks (e.g. "prior_top"). */
+  public CurvesListener(Path runDir, String stage, String prefix, Tracking tracking, String figureName) {
     this.runDir = runDir;
     this.stage = stage;
     this.prefix = prefix;
     this.tracking = tracking;
+    this.figureName = figureName;
   }
 
   @Override
@@ -34,14 +41,14 @@ public final class CurvesListener implements TrainingListener {
     try {
       Map<String, TrainingCurves.Series> losses = TrainingCurves.read(metrics, stage,
           n -> n.startsWith(prefix) && TrainingCurves.LOSSES.test(n));
-      Path lossFile = figures.resolve(stage + "_losses.png");
-      TrainingCurves.writePng(lossFile, stage + ": losses", losses, true);
+      Path lossFile = figures.resolve(figureName + "_losses.png");
+      TrainingCurves.writePng(lossFile, figureName + ": losses", losses, true);
       tracking.logArtifact(lossFile, "figures");
       Map<String, TrainingCurves.Series> usage = TrainingCurves.read(metrics, stage,
           n -> n.startsWith(prefix) && TrainingCurves.CODEBOOK_USAGE.test(n));
       if (!usage.isEmpty()) {
-        Path usageFile = figures.resolve(stage + "_codebook_usage.png");
-        TrainingCurves.writePng(usageFile, stage + ": codebook usage", usage, false);
+        Path usageFile = figures.resolve(figureName + "_codebook_usage.png");
+        TrainingCurves.writePng(usageFile, figureName + ": codebook usage", usage, false);
         tracking.logArtifact(usageFile, "figures");
       }
     } catch (IOException e) {

@@ -25,6 +25,7 @@ import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.prior.PriorContext;
 import org.vqlab.core.run.RunLayout;
 import org.vqlab.core.train.Checkpoints;
+import org.vqlab.core.train.TrainerConfig;
 import org.vqlab.experiments.stages.StageFailure;
 import org.vqlab.experiments.stages.TrainStage;
 
@@ -40,16 +41,18 @@ public final class RunArtifacts implements AutoCloseable {
   private final PluginRegistry registry;
   private final TrainStage.Built built;
   private final Path checkpoint;
+  private final long checkpointStep;
   private final List<CodeLevel> levels;
   private final ParameterStore parameters;
 
   private RunArtifacts(Path run, Section root, PluginRegistry registry, TrainStage.Built built,
-      Path checkpoint) {
+      Path checkpoint, long checkpointStep) {
     this.run = run;
     this.root = root;
     this.registry = registry;
     this.built = built;
     this.checkpoint = checkpoint;
+    this.checkpointStep = checkpointStep;
     this.parameters = new ParameterStore(built.manager(), false);
     this.levels = measureLevels();
   }
@@ -69,13 +72,14 @@ public final class RunArtifacts implements AutoCloseable {
         new StageFailure("no trained autoencoder in " + run.resolve(RunLayout.TRAIN_CHECKPOINTS)
             + ": run `vq train` first (or `vq train resume=" + run + "` to finish it)"));
     TrainStage.Built built = TrainStage.build(root, registry, device);
+    long step;
     try {
-      Checkpoints.load(checkpoint, built.model(), null, built.manager());
+      step = Checkpoints.load(checkpoint, built.model(), null, built.manager()).step();
     } catch (IOException | RuntimeException e) {
       built.manager().close();
       throw e;
     }
-    return new RunArtifacts(run, root, registry, built, checkpoint);
+    return new RunArtifacts(run, root, registry, built, checkpoint, step);
   }
 
   /** best.ckpt when intact, else the newest intact step checkpoint, in {@code directory}. */
@@ -126,6 +130,11 @@ public final class RunArtifacts implements AutoCloseable {
   /** The checkpoint the autoencoder was loaded from. */
   public Path checkpoint() {
     return checkpoint;
+  }
+
+  /** The training step of that checkpoint. */
+  public long checkpointStep() {
+    return checkpointStep;
   }
 
   /** The code levels, top first, with their codebook size and grid (empty for the VAE). */
@@ -185,8 +194,26 @@ public final class RunArtifacts implements AutoCloseable {
 
   /** The run's prior section without its {@code trainer} subsection. */
   public Section priorSection() {
+    return priorSection(root);
+  }
+
+  /** The {@code prior} section of a config without its {@code trainer} subsection: the plugin's keys. */
+  public static Section priorSection(Section root) {
     Section prior = root.child("prior");
     return new Section(prior.path(), prior.config().withoutPath("trainer"));
+  }
+
+  /**
+   * The prior stage's {@code prior.trainer} settings; keys it lacks (the device, or everything for
+   * a prior option without a trainer block) come from the top-level {@code trainer} section.
+   */
+  public static TrainerConfig priorTrainer(Section root) {
+    com.typesafe.config.Config all = root.config();
+    com.typesafe.config.Config own = all.hasPath("prior.trainer") ? all.getConfig("prior.trainer")
+        : com.typesafe.config.ConfigFactory.empty();
+    com.typesafe.config.Config shared = all.hasPath("trainer") ? all.getConfig("trainer")
+        : com.typesafe.config.ConfigFactory.empty();
+    return new Section(root.fullKey("prior.trainer"), own.withFallback(shared)).bind(TrainerConfig.class);
   }
 
   /** The trained prior of {@code level}, or empty when it has not been trained. */

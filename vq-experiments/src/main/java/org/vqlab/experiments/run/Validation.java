@@ -7,6 +7,7 @@ import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.train.TrainerConfig;
 import org.vqlab.eval.EvalConfig;
+import org.vqlab.experiments.stages.SampleConfig;
 
 /**
  * Binds every section a launch will use, once, before any heavy work: the top-level keys, the
@@ -34,11 +35,19 @@ public final class Validation {
         for (PluginFactory f : registry.all(kind).values()) {
           f.validate(tracking);
         }
+      } else if (kind == PluginKind.PRIOR && composed.config().hasPath(kind.group())) {
+        // prior.trainer holds the prior stage's optimisation settings, not the plugin's keys.
+        Section section = RunArtifacts.priorSection(root);
+        registry.factory(kind, section).validate(section);
+        RunArtifacts.priorTrainer(root);
       } else if (kind != PluginKind.METRIC && composed.config().hasPath(kind.group())) {
         Section section = root.child(kind.group());
         PluginFactory f = registry.factory(kind, section);
         f.validate(section);
       }
+    }
+    if (composed.config().hasPath("sample")) {
+      root.child("sample").bind(SampleConfig.class);
     }
     return launch;
   }

@@ -61,6 +61,8 @@ class MlflowPipelineTest {
     List<String> args = new ArrayList<>(List.of("pipeline", "tracking=mlflow", "tracking.mlflow.uri=" + uri,
         "name=" + experiment, "output_dir=" + out, "tracking.mlflow.log_checkpoints=true"));
     args.addAll(SMALL);
+    args.addAll(List.of("prior.channels=8", "prior.layers=1", "prior.trainer.max_steps=4",
+        "prior.trainer.batch_size=32", "prior.trainer.eval_batches=2", "sample.n=4"));
     assertEquals(0, vq(args));
     Path run;
     try (Stream<Path> s = Files.list(out.resolve(experiment))) {
@@ -93,16 +95,20 @@ class MlflowPipelineTest {
     assertEquals(run.toAbsolutePath().toString(), tags.get("vqlab.run_directory"));
 
     Map<String, JsonNode> children = api.children(experimentId, parentId);
-    assertEquals(List.of("train"), new ArrayList<>(children.keySet()));
+    assertEquals(new java.util.TreeSet<>(List.of("train", "encode", "train-prior", "sample")),
+        new java.util.TreeSet<>(children.keySet()));
     JsonNode train = api.run(children.get("train").get("info").get("run_id").asText());
     assertEquals("FINISHED", train.get("info").get("status").asText());
     String trainId = train.get("info").get("run_id").asText();
 
-    // Every metric of metrics.jsonl, with the same count, steps and last value.
+    // Every metric of the train stage in metrics.jsonl, with the same count, steps and last value.
     Map<String, List<JsonNode>> local = new TreeMap<>();
     ObjectMapper json = new ObjectMapper();
     for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
       JsonNode m = json.readTree(line);
+      if (!m.path("stage").asText().equals("train")) {
+        continue;
+      }
       local.computeIfAbsent(m.get("name").asText(), k -> new ArrayList<>()).add(m);
     }
     assertTrue(local.size() > 10, local.keySet().toString());
