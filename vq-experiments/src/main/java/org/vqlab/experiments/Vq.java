@@ -22,8 +22,6 @@ import picocli.CommandLine.Command;
 public final class Vq implements Runnable {
   /** Exit code for a configuration or usage error. */
   public static final int CONFIG_ERROR = 2;
-  /** Exit code of a command whose stage is not built yet. */
-  public static final int NOT_BUILT = 3;
 
   @Override
   public void run() {

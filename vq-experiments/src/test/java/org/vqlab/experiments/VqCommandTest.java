@@ -77,10 +77,4 @@ class VqCommandTest {
     assertTrue(r.err().contains("missing required value 'trainer.max_steps'"), r.err());
   }
 
-  @Test
-  void unbuiltStageSaysSoWithExitCode() {
-    VqRun r = VqRun.of("eval");
-    assertEquals(Vq.NOT_BUILT, r.exitCode());
-    assertTrue(r.err().contains("not built yet"), r.err());
-  }
 }

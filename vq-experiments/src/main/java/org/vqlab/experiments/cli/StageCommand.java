@@ -68,19 +68,9 @@ public abstract class StageCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Whether the stages exist yet; a command whose stages are not built says so plainly. */
-  protected String notBuiltReason() {
-    return null;
-  }
-
   @Override
   public Integer call() throws Exception {
     String name = spec.name();
-    if (notBuiltReason() != null) {
-      spec.commandLine().getErr().println("vq " + name + ": " + notBuiltReason());
-      spec.commandLine().getErr().flush();
-      return Vq.NOT_BUILT;
-    }
     overrides = expandShortKeys(overrides);
     if (multirun) {
       java.io.PrintWriter out = spec.commandLine().getOut();

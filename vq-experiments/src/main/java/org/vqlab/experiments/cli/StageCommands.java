@@ -1,8 +1,9 @@
 package org.vqlab.experiments.cli;
 
-import org.vqlab.experiments.run.Launch;
 import java.util.Map;
+import org.vqlab.experiments.run.Launch;
 import org.vqlab.experiments.stages.EncodeStage;
+import org.vqlab.experiments.stages.EvalStage;
 import org.vqlab.experiments.stages.PrepareStage;
 import org.vqlab.experiments.stages.SampleStage;
 import org.vqlab.experiments.stages.TrainPriorStage;
@@ -28,25 +29,6 @@ public final class StageCommands {
     @Override
     protected void runStages(Launch launch) throws Exception {
       launch.stage(TrainStage.NAME, new TrainStage(resume));
-    }
-  }
-
-  /** A stage command whose stage does not exist yet: it says so and exits 3. */
-  abstract static class NotBuilt extends StageCommand {
-    private final String reason;
-
-    NotBuilt(String reason) {
-      this.reason = reason;
-    }
-
-    @Override
-    protected final String notBuiltReason() {
-      return reason;
-    }
-
-    @Override
-    protected final void runStages(Launch launch) {
-      throw new IllegalStateException(reason);
     }
   }
 
@@ -90,14 +72,15 @@ public final class StageCommands {
 
   /** {@code vq eval}: metrics and the report. */
   @Command(name = "eval", description = "Evaluate a run: bits/dim, reconstruction, codebook usage; write the report.")
-  public static final class Eval extends NotBuilt {
-    public Eval() {
-      super("the evaluation stage is not built yet (issue 7)");
+  public static final class Eval extends StageCommand {
+    @Override
+    protected void runStages(Launch launch) throws Exception {
+      launch.stage(EvalStage.NAME, new EvalStage());
     }
   }
 
   /** {@code vq pipeline}: every stage in order. */
-  @Command(name = "pipeline", description = "Run train, encode, train-prior and sample in order (eval once it is built).")
+  @Command(name = "pipeline", description = "Run train, encode, train-prior, sample and eval in order.")
   public static final class Pipeline extends StageCommand {
     @Override
     protected void runStages(Launch launch) throws Exception {
@@ -105,7 +88,7 @@ public final class StageCommands {
       launch.stage(EncodeStage.NAME, new EncodeStage());
       launch.stage(TrainPriorStage.NAME, new TrainPriorStage(resume, false));
       launch.stage(SampleStage.NAME, new SampleStage());
-      // The evaluation stage (issue 7) goes here: launch.stage(EvalStage.NAME, new EvalStage()).
+      launch.stage(EvalStage.NAME, new EvalStage());
     }
   }
 }
