@@ -17,13 +17,13 @@ class ModelConfigTest {
   @Test
   void vqvaeDefaults() {
     VqVaeConfig c = ModelFixtures.modelSection("vqvae", "").bind(VqVaeConfig.class);
-    assertEquals(new VqVaeConfig(128, 32, 2, 4, LikelihoodKind.MSE, 1.0, 0.1, false), c);
+    assertEquals(new VqVaeConfig(128, 32, 2, 4, LikelihoodKind.DISCRETIZED_LOGISTIC, 1.0, 0.1, false), c);
   }
 
   @Test
   void vqvae2Defaults() {
     VqVae2Config c = ModelFixtures.modelSection("vqvae2", "").bind(VqVae2Config.class);
-    assertEquals(new VqVae2Config(2, 128, 32, 2, 4, List.of(), LikelihoodKind.MSE, 1.0, 0.1, false), c);
+    assertEquals(new VqVae2Config(2, 128, 32, 2, 4, List.of(), LikelihoodKind.DISCRETIZED_LOGISTIC, 1.0, 0.1, false), c);
   }
 
   @Test

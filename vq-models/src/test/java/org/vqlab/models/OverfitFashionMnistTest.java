@@ -72,13 +72,13 @@ class OverfitFashionMnistTest {
 
   @Test
   void vqvaeFitsOneBatch() throws IOException {
-    float mse = overfit("vqvae", "downsample = 4", 200, 3e-3f);
+    float mse = overfit("vqvae", "downsample = 4, likelihood = mse", 200, 3e-3f);
     assertTrue(mse < 0.03f, "mse " + mse);
   }
 
   @Test
   void vqvae2FitsOneBatch() throws IOException {
-    float mse = overfit("vqvae2", "levels = 2, downsample = 2", 200, 3e-3f);
+    float mse = overfit("vqvae2", "levels = 2, downsample = 2, likelihood = mse", 200, 3e-3f);
     assertTrue(mse < 0.015f, "mse " + mse);
   }
 

@@ -1,7 +1,9 @@
 package org.vqlab.experiments.cli;
 
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.vqlab.experiments.run.Launch;
+import org.vqlab.experiments.run.RunArtifacts;
 import org.vqlab.experiments.stages.EncodeStage;
 import org.vqlab.experiments.stages.EvalStage;
 import org.vqlab.experiments.stages.PrepareStage;
@@ -85,10 +87,22 @@ public final class StageCommands {
     @Override
     protected void runStages(Launch launch) throws Exception {
       launch.stage(TrainStage.NAME, new TrainStage(resume));
-      launch.stage(EncodeStage.NAME, new EncodeStage());
-      launch.stage(TrainPriorStage.NAME, new TrainPriorStage(resume, false));
-      launch.stage(SampleStage.NAME, new SampleStage());
+      if (hasCodes(launch)) {
+        launch.stage(EncodeStage.NAME, new EncodeStage());
+        launch.stage(TrainPriorStage.NAME, new TrainPriorStage(resume, false));
+        launch.stage(SampleStage.NAME, new SampleStage());
+      } else {
+        LoggerFactory.getLogger(Pipeline.class).info("the model '{}' has a continuous latent:"
+            + " no codes to encode, no prior, no samples from a prior; evaluating it", launch.section("model").type());
+      }
       launch.stage(EvalStage.NAME, new EvalStage());
+    }
+
+    /** Whether the trained model has discrete codes (the VAE baseline has none). */
+    private static boolean hasCodes(Launch launch) throws java.io.IOException {
+      try (RunArtifacts run = RunArtifacts.open(launch)) {
+        return !run.levels().isEmpty();
+      }
     }
   }
 }
