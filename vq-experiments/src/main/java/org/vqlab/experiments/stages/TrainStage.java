@@ -38,7 +38,8 @@ import org.vqlab.experiments.run.Launch;
 /**
  * {@code vq train}: builds the dataset and the model plugins the config names, and trains the
  * autoencoder with the shared {@link Trainer}; checkpoints go to {@code checkpoints/train/}.
- * With {@code resume} it continues from the newest intact checkpoint.
+ * With {@code resume} it continues from the newest intact checkpoint. On a video dataset the
+ * image model trains on the clips' frames ({@link VideoFrames}): video is encoded frame by frame.
  */
 public final class TrainStage implements Launch.StageBody {
   public static final String NAME = "train";
