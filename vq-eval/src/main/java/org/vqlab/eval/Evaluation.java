@@ -28,6 +28,9 @@ import org.vqlab.eval.report.ReportMarkdown;
 public final class Evaluation {
   /** Where the sampling stage leaves its grid, relative to the run directory. */
   public static final String SAMPLES = RunLayout.SAMPLES + "/samples.png";
+  /** Video: the sampling stage's frame strips and animation (real and generated clips). */
+  public static final List<String> VIDEO_SAMPLES = List.of(RunLayout.SAMPLES + "/strips.png",
+      RunLayout.SAMPLES + "/clips.gif");
   /** The training losses plotted for the report. */
   public static final String LOSS_CURVES = RunLayout.FIGURES + "/eval/training_losses.png";
 
@@ -49,8 +52,11 @@ public final class Evaluation {
       results.put(metric.name(), new MetricResult(r.values(), relative, r.missing()));
     }
     Map<String, String> missing = new LinkedHashMap<>(context.missing());
+    List<String> video = VIDEO_SAMPLES.stream().filter(f -> Files.isRegularFile(run.resolve(f))).toList();
     if (Files.isRegularFile(run.resolve(SAMPLES))) {
       figures.add(SAMPLES);
+    } else if (!video.isEmpty()) {
+      figures.addAll(video);
     } else {
       missing.put("samples", "no " + SAMPLES + ": run `vq sample run=" + run + "`");
     }

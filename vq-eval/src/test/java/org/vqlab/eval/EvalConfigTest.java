@@ -36,7 +36,7 @@ class EvalConfigTest {
     assertEquals(new BitsPerDimConfig(0), eval.child("bits_per_dim").bind(BitsPerDimConfig.class));
     assertEquals(new ReconstructionConfig(16),
         eval.child("reconstruction").bind(ReconstructionConfig.class));
-    assertEquals(List.of("bits_per_dim", "codebook_usage", "reconstruction"),
+    assertEquals(List.of("bits_per_dim", "codebook_usage", "reconstruction", "video_prediction"),
         List.copyOf(REGISTRY.all(PluginKind.METRIC).keySet()));
     MetricFactory f = REGISTRY.factory(PluginKind.METRIC, "bits_per_dim");
     assertEquals("bits_per_dim", f.create(eval.child("bits_per_dim")).name());

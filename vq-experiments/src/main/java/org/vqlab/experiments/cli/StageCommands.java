@@ -55,7 +55,8 @@ public final class StageCommands {
 
   /** {@code vq sample}: ancestral sampling and decoding. */
   @Command(name = "sample", description = "Sample codes from the priors, top level first, and decode them"
-      + " (run=<dir> n=64 temperature=1.0 label=-1 sampler=fast|plain seed=N).")
+      + " (run=<dir> n=64 temperature=1.0 label=-1 sampler=fast|plain seed=N); for video, continue n"
+      + " test clips (context_frames=6 future_frames=10).")
   public static final class Sample extends StageCommand {
     @Override
     protected Map<String, String> shortKeys() {
@@ -70,7 +71,8 @@ public final class StageCommands {
 
   /** The short forms of {@code vq sample}'s settings. */
   static final Map<String, String> SAMPLE_KEYS = Map.of("n", "sample.n", "temperature",
-      "sample.temperature", "label", "sample.label", "sampler", "sample.sampler");
+      "sample.temperature", "label", "sample.label", "sampler", "sample.sampler",
+      "context_frames", "sample.context_frames", "future_frames", "sample.future_frames");
 
   /** {@code vq eval}: metrics and the report. */
   @Command(name = "eval", description = "Evaluate a run: bits/dim, reconstruction, codebook usage; write the report.")

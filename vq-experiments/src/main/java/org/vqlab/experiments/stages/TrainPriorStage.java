@@ -19,6 +19,7 @@ import org.vqlab.core.codes.CodeBatch;
 import org.vqlab.core.codes.CodeLevel;
 import org.vqlab.core.codes.CodeStore;
 import org.vqlab.core.data.BatchSampler;
+import org.vqlab.core.prior.ClipPrior;
 import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.run.RunLayout;
 import org.vqlab.core.train.Checkpoints;
@@ -37,6 +38,8 @@ import org.vqlab.experiments.run.RunArtifacts;
  * store), with the shared {@link Trainer} and the {@code prior.trainer} settings. Checkpoints go to
  * {@code checkpoints/prior/<level>/}; metrics are prefixed {@code prior/<level>/}. At the end each
  * level's best prior is evaluated on the whole test store, next to a unigram baseline and log2 K.
+ * Stores of clips (T grids per item) train a video prior ({@link ClipPrior}: each frame given its
+ * past, also evaluated without the past) or an image prior on the frames (see {@link PriorTask}).
  */
 public final class TrainPriorStage implements Launch.StageBody {
   public static final String NAME = "train-prior";
@@ -61,7 +64,7 @@ public final class TrainPriorStage implements Launch.StageBody {
 
   /** The final numbers of one level's prior, on the test store. */
   public record LevelResult(String level, long step, double bitsPerCode, double natsPerCode,
-      double unigramBitsPerCode, double log2K) {}
+      double unigramBitsPerCode, double log2K, double bitsPerCodeWithoutPast) {}
 
   @Override
   public void run(Launch launch) throws Exception {
@@ -74,10 +77,6 @@ public final class TrainPriorStage implements Launch.StageBody {
         if (!store.header().levels().equals(run.levels())) {
           throw new StageFailure(store.file() + " holds levels " + store.header().levels()
               + " but the run's model has " + run.levels() + ": run `vq encode run=" + run.run() + "` again");
-        }
-        if (store.header().frames() != 1) {
-          throw new StageFailure(store.file() + " holds clips of " + store.header().frames()
-              + " frames; priors over video codes are not wired into vq train-prior yet");
         }
       }
       Object encodedStep = train.header().provenance().get("checkpoint_step");
@@ -97,6 +96,10 @@ public final class TrainPriorStage implements Launch.StageBody {
         LOG.info(String.format("prior %s (step %d): test %.4f bits/code (%.4f nats); unigram %.4f"
             + " bits/code; log2 K = %.4f", r.level(), r.step(), r.bitsPerCode(), r.natsPerCode(),
             r.unigramBitsPerCode(), r.log2K()));
+        if (!Double.isNaN(r.bitsPerCodeWithoutPast())) {
+          LOG.info(String.format("prior %s: test %.4f bits/code given the past, %.4f without it",
+              r.level(), r.bitsPerCode(), r.bitsPerCodeWithoutPast()));
+        }
       }
     }
   }
@@ -120,6 +123,11 @@ public final class TrainPriorStage implements Launch.StageBody {
       deleteTree(dir);
     }
     CodePrior prior = run.newPrior(l);
+    boolean clips = train.header().frames() > 1;
+    if (prior instanceof ClipPrior && !clips) {
+      throw new StageFailure("prior '" + launch.section("prior").type() + "' models clips of codes"
+          + " but " + train.file() + " holds images: use a video dataset or an image prior");
+    }
     PriorTask task = new PriorTask(prior, l);
     // Each level its own batch order, a pure function of (run seed, level).
     BatchSampler sampler = new BatchSampler(train.size(), base.batchSize(), seed * 1_000_003L + l + 1, true);
@@ -141,8 +149,10 @@ public final class TrainPriorStage implements Launch.StageBody {
           from -> LOG.info("prior {}: resuming from {} (step {})", level.name(), from, trainer.step()),
           () -> LOG.info("prior {}: no checkpoint yet, training from the start", level.name()));
     }
-    LOG.info("prior {}: K={} grid {}x{}, {} train / {} test items, {} steps of batch {}", level.name(),
-        level.numCodes(), level.height(), level.width(), train.size(), test.size(), config.maxSteps(),
+    LOG.info("prior {}: K={} grid {}x{}, {} frame(s) per item ({}), {} train / {} test items, {} steps"
+        + " of batch {}", level.name(), level.numCodes(), level.height(), level.width(),
+        train.header().frames(), prior instanceof ClipPrior ? "each frame given its past"
+        : "frames as independent images", train.size(), test.size(), config.maxSteps(),
         config.batchSize());
     Trainer.Result result = trainer.fit();
     if (!result.completed()) {
@@ -153,13 +163,18 @@ public final class TrainPriorStage implements Launch.StageBody {
     CodePrior best = run.loadPrior(l).orElseThrow(() -> new StageFailure("no intact prior checkpoint in " + dir));
     double nats = testNats(best, l, test, run.manager(), config.batchSize());
     double unigram = unigramBits(train.histogram(l), test.histogram(l));
+    double withoutPast = best instanceof ClipPrior clipPrior
+        ? testBitsWithoutPast(clipPrior, l, test, run.manager(), config.batchSize()) : Double.NaN;
     LevelResult r = new LevelResult(level.name(), trainer.step(), nats / LN2, nats, unigram,
-        Math.log(level.numCodes()) / LN2);
+        Math.log(level.numCodes()) / LN2, withoutPast);
     long now = System.currentTimeMillis();
     launch.tracking().logMetric(prefix + "test/bits_per_code", r.bitsPerCode(), r.step(), now);
     launch.tracking().logMetric(prefix + "test/nats_per_code", r.natsPerCode(), r.step(), now);
     launch.tracking().logMetric(prefix + "unigram_bits_per_code", r.unigramBitsPerCode(), r.step(), now);
     launch.tracking().logMetric(prefix + "log2_k", r.log2K(), r.step(), now);
+    if (!Double.isNaN(withoutPast)) {
+      launch.tracking().logMetric(prefix + "test/bits_per_code_without_past", withoutPast, r.step(), now);
+    }
     return r;
   }
 
@@ -177,6 +192,25 @@ public final class TrainPriorStage implements Launch.StageBody {
       try (NDManager scope = manager.newSubManager(); CodeBatch batch = test.batch(scope, idx)) {
         // Every item has the same number of codes, so item-weighted batch means give the code mean.
         sum += task.forward(parameters, batch, false).loss().getFloat() * (double) n;
+      }
+    }
+    return sum / test.size();
+  }
+
+  /**
+   * Mean bits per code over the whole test store of every frame with its past replaced by the
+   * start: what the video prior knows about a frame without seeing the earlier ones.
+   */
+  public static double testBitsWithoutPast(ClipPrior prior, int level, CodeStore test, NDManager manager,
+      int batchSize) {
+    ParameterStore parameters = new ParameterStore(manager, false);
+    double sum = 0;
+    for (long from = 0; from < test.size(); from += batchSize) {
+      int n = (int) Math.min(batchSize, test.size() - from);
+      long[] idx = java.util.stream.LongStream.range(from, from + n).toArray();
+      try (NDManager scope = manager.newSubManager(); CodeBatch batch = test.batch(scope, idx)) {
+        sum += prior.frameBits(parameters, batch.level(level), batch.labels(), false).mean().getFloat()
+            * (double) n;
       }
     }
     return sum / test.size();

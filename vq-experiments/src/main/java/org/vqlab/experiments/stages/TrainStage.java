@@ -17,6 +17,7 @@ import org.vqlab.core.data.BatchSampler;
 import org.vqlab.core.data.DatasetFactory;
 import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.data.Split;
+import org.vqlab.core.data.VideoFrames;
 import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.ModelContext;
@@ -37,7 +38,8 @@ import org.vqlab.experiments.run.Launch;
 /**
  * {@code vq train}: builds the dataset and the model plugins the config names, and trains the
  * autoencoder with the shared {@link Trainer}; checkpoints go to {@code checkpoints/train/}.
- * With {@code resume} it continues from the newest intact checkpoint.
+ * With {@code resume} it continues from the newest intact checkpoint. On a video dataset the
+ * image model trains on the clips' frames ({@link VideoFrames}): video is encoded frame by frame.
  */
 public final class TrainStage implements Launch.StageBody {
   public static final String NAME = "train";
@@ -67,10 +69,12 @@ public final class TrainStage implements Launch.StageBody {
     test.prepare(new ProgressBar());
     Section modelSection = root.child("model");
     ModelFactory models = registry.factory(PluginKind.MODEL, modelSection);
-    Autoencoder model = models.create(modelSection, new ModelContext(train.itemShape(),
+    // Image models see one frame of a clip (C, H, W): video is encoded frame by frame.
+    Shape image = VideoFrames.frameShape(train.itemShape());
+    Autoencoder model = models.create(modelSection, new ModelContext(image,
         root.child("quantizer"), new Quantizers(registry), train.normalization()));
     NDManager manager = NDManager.newBaseManager(device);
-    model.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(train.itemShape()));
+    model.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(image));
     return new Built(model, train, test, manager);
   }
 
@@ -80,7 +84,10 @@ public final class TrainStage implements Launch.StageBody {
     Built built = build(launch);
     try (NDManager manager = built.manager()) {
       AutoencoderTask task = new AutoencoderTask(built.model(), manager);
-      BatchSampler sampler = BatchSampler.forTraining(built.train(), config.batchSize(),
+      // Clips train the image model on their frames: batches are shuffled frames of many clips.
+      VqDataset train = VideoFrames.of(built.train());
+      VqDataset test = VideoFrames.of(built.test());
+      BatchSampler sampler = BatchSampler.forTraining(train, config.batchSize(),
           launch.launchConfig().seed());
       config = config.forEpochs(sampler.batchesPerEpoch());
       Path runDir = launch.directory().path();
@@ -89,19 +96,18 @@ public final class TrainStage implements Launch.StageBody {
       List<TrainingListener> listeners = new ArrayList<>(List.of(
           new TrackingListener(launch.tracking(), "", logCheckpoints),
           new ProgressListener(NAME),
-          new ReconstructionGridListener(built.model(), built.test(), runDir.resolve("figures"),
+          new ReconstructionGridListener(built.model(), test, runDir.resolve("figures"),
               launch.tracking(), 16),
           new CurvesListener(runDir, NAME, "", launch.tracking())));
       Map<String, Object> header = new LinkedHashMap<>();
       header.put("stage", NAME);
       header.put("config", launch.config().render());
-      VqDataset train = built.train();
       Trainer<LabeledBatch> trainer = new Trainer<>(config, task, train, s -> {
         // Per-epoch augmentation (flips) is a function of the epoch: set it before each batch.
         train.setEpoch(sampler.epochOfStep(s - 1));
         return sampler.batchAtStep(s - 1);
       },
-          built.test(), manager, launch.engine(), launch.launchConfig().seed(),
+          test, manager, launch.engine(), launch.launchConfig().seed(),
           new Checkpoints(runDir.resolve(CHECKPOINTS), config.keepLast()), header, listeners);
       if (resume) {
         Path from = trainer.restoreLatest().orElseThrow(() -> new StageFailure(
