@@ -95,8 +95,24 @@ class MlflowPipelineTest {
     assertEquals(run.toAbsolutePath().toString(), tags.get("vqlab.run_directory"));
 
     Map<String, JsonNode> children = api.children(experimentId, parentId);
-    assertEquals(new java.util.TreeSet<>(List.of("train", "encode", "train-prior", "sample")),
+    assertEquals(new java.util.TreeSet<>(List.of("train", "encode", "train-prior", "sample", "eval")),
         new java.util.TreeSet<>(children.keySet()));
+    // The eval stage run holds the report's numbers and files, byte for byte.
+    JsonNode eval = api.run(children.get("eval").get("info").get("run_id").asText());
+    String evalId = eval.get("info").get("run_id").asText();
+    JsonNode report = new ObjectMapper().readTree(run.resolve("report.json").toFile());
+    List<JsonNode> total = api.history(evalId, "bits_per_dim/total");
+    assertEquals(1, total.size(), "bits_per_dim/total in the eval run");
+    assertTrue(total.get(0).get("value").asDouble() > 0);
+    assertTrue(report.toString().contains("bits_per_dim/total"), "report.json has bits_per_dim/total");
+    Map<String, Long> evalArtifacts = api.artifacts(evalId);
+    for (String file : List.of("report.json", "report.md")) {
+      assertTrue(evalArtifacts.containsKey(file), file + " not in " + evalArtifacts.keySet());
+      assertArrayEquals(Files.readAllBytes(run.resolve(file)),
+          api.download(eval.get("info").get("artifact_uri").asText(), file), file);
+    }
+    JsonNode sample = api.run(children.get("sample").get("info").get("run_id").asText());
+    assertTrue(api.artifacts(sample.get("info").get("run_id").asText()).containsKey("samples/samples.png"));
     JsonNode train = api.run(children.get("train").get("info").get("run_id").asText());
     assertEquals("FINISHED", train.get("info").get("status").asText());
     String trainId = train.get("info").get("run_id").asText();
