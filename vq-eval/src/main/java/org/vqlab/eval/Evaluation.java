@@ -57,6 +57,9 @@ public final class Evaluation {
       figures.add(SAMPLES);
     } else if (!video.isEmpty()) {
       figures.addAll(video);
+    } else if (context.model().map(m -> m.quantizers().isEmpty()).orElse(false)) {
+      missing.put("samples", "not applicable: vq sample draws codes from a prior, and the model has a"
+          + " continuous latent");
     } else {
       missing.put("samples", "no " + SAMPLES + ": run `vq sample run=" + run + "`");
     }
