@@ -132,6 +132,11 @@ class EvalStageTest {
     assertTrue(elbo > 0 && elbo < 16, "negative ELBO " + elbo);
     // The 8-sample bound is at least as tight, up to the estimators' noise.
     assertTrue(iwae < elbo + 0.02, "iwae " + iwae + " vs " + elbo);
+    // The reported bound is the tighter of the two.
+    assertEquals(Math.min(elbo, iwae), value(report, "bits_per_dim", "bits_per_dim/total"), 1e-12);
+    // The samples of a code prior do not apply to a continuous latent.
+    assertTrue(report.path("missing").path("samples").asText().startsWith("not applicable"),
+        report.path("missing").toString());
     assertTrue(report.path("metrics").path("codebook_usage").path("missing").path("codebook_usage")
         .asText().startsWith("not applicable"));
     assertFalse(report.path("missing").has("prior/bottom"));

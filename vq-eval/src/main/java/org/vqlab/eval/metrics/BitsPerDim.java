@@ -166,7 +166,13 @@ public final class BitsPerDim implements Metric {
       double perBits = 1.0 / (images[0] * TestBatches.dimension(data) * LN2);
       Map<String, MetricValue> values = new LinkedHashMap<>();
       Map<String, String> missing = new LinkedHashMap<>();
-      values.put(NAME + "/negative_elbo", new MetricValue(-elbo.value() * perBits, "bits/dim",
+      double negativeElbo = -elbo.value() * perBits;
+      double bound = iwae ? Math.min(negativeElbo, -weighted.value() * perBits) : negativeElbo;
+      // The same key as a VQ model's bound, so that `vq compare` puts the two side by side.
+      values.put(NAME + "/total", new MetricValue(bound, "bits/dim",
+          "the tightest upper bound on -log p(x) computed here (the negative ELBO, or the"
+              + " importance-weighted bound when iwae_samples > 0), per image dimension, in bits"));
+      values.put(NAME + "/negative_elbo", new MetricValue(negativeElbo, "bits/dim",
           "negative ELBO, -E_q[log p(x | z)] + KL(q(z | x) || p(z)) with one latent sample and the"
               + " KL in closed form, per image dimension (C x H x W) of the 8-bit data, in bits;"
               + " an upper bound on -log p(x)"));
