@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.metric.EvaluationContext;
-import org.vqlab.core.metric.Metric;
 import org.vqlab.core.metric.MetricResult;
 import org.vqlab.core.metric.MetricValue;
 import org.vqlab.core.model.Autoencoder;
@@ -33,37 +32,28 @@ import org.vqlab.eval.TestBatches;
  * with a uniform prior (log K per code) for comparison. For a continuous-latent model, the
  * negative ELBO and, when configured, the importance-weighted bound with k samples.
  */
-public final class BitsPerDim implements Metric {
+public final class BitsPerDim extends TestSplitMetric {
   public static final String NAME = "bits_per_dim";
   private static final double LN2 = Math.log(2);
   private final BitsPerDimConfig config;
 
   public BitsPerDim(BitsPerDimConfig config) {
+    super(NAME);
     this.config = config;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public MetricResult evaluate(EvaluationContext context) {
-    Optional<MetricResult> missing = Needs.modelAndTestSet(context, NAME);
-    if (missing.isPresent()) {
-      return missing.get();
-    }
+  protected MetricResult evaluate(EvaluationContext context, Autoencoder model, VqDataset data) {
     try {
-      Autoencoder model = context.model().get();
-      return model.quantizers().isEmpty() ? continuous(context, model)
-          : discrete(context, model);
+      return model.quantizers().isEmpty() ? continuous(context, model, data)
+          : discrete(context, model, data);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the test split", e);
     }
   }
 
-  private MetricResult discrete(EvaluationContext context, Autoencoder model) throws IOException {
-    VqDataset data = context.testSet().get();
+  private MetricResult discrete(EvaluationContext context, Autoencoder model, VqDataset data)
+      throws IOException {
     ParameterStore ps = context.parameters();
     int levels = model.quantizers().size();
     List<String> names = CodeLevels.names(levels);
@@ -146,8 +136,8 @@ public final class BitsPerDim implements Metric {
     }
   }
 
-  private MetricResult continuous(EvaluationContext context, Autoencoder model) throws IOException {
-    VqDataset data = context.testSet().get();
+  private MetricResult continuous(EvaluationContext context, Autoencoder model, VqDataset data)
+      throws IOException {
     ParameterStore ps = context.parameters();
     int k = config.iwaeSamples();
     boolean iwae = k > 0 && model instanceof ImportanceWeightedBound;

@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.metric.EvaluationContext;
-import org.vqlab.core.metric.Metric;
 import org.vqlab.core.metric.MetricResult;
 import org.vqlab.core.metric.MetricValue;
 import org.vqlab.core.model.Autoencoder;
@@ -28,26 +28,19 @@ import org.vqlab.eval.report.AtomicFiles;
  * codes and the usage histogram (a sorted-usage PNG and the counts as CSV); and usage over
  * training from the evaluation passes the training stage tracked ({@code eval/pass_*}).
  */
-public final class CodebookUsageMetric implements Metric {
+public final class CodebookUsageMetric extends TestSplitMetric {
   public static final String NAME = "codebook_usage";
   /** The training stage's tracked series of per-pass usage. */
   static final String PASS_PREFIX = "eval/pass_";
 
-  @Override
-  public String name() {
-    return NAME;
+  public CodebookUsageMetric() {
+    super(NAME);
   }
 
   @Override
-  public MetricResult evaluate(EvaluationContext context) {
-    Optional<MetricResult> missing = Needs.modelAndTestSet(context, NAME);
-    if (missing.isPresent()) {
-      return missing.get();
-    }
-    Autoencoder model = context.model().get();
+  protected MetricResult evaluate(EvaluationContext context, Autoencoder model, VqDataset data) {
     if (model.quantizers().isEmpty()) {
-      return new MetricResult(Map.of(), List.of(), Map.of(NAME,
-          "not applicable: the model has a continuous latent (no codebook)"));
+      return missing("not applicable: the model has a continuous latent (no codebook)");
     }
     int levels = model.quantizers().size();
     List<String> names = CodeLevels.names(levels);
@@ -59,7 +52,7 @@ public final class CodebookUsageMetric implements Metric {
       for (int l = 0; l < levels; l++) {
         usage.add(CodebookUsage.start(model.quantizers().get(l), context.manager()));
       }
-      TestBatches.forEach(context, context.testSet().get(), (scope, x, labels) -> {
+      TestBatches.forEach(context, data, (scope, x, labels) -> {
         List<NDArray> codes = model.encodeCodes(context.parameters(), x);
         for (int l = 0; l < levels; l++) {
           usage.get(l).add(codes.get(l));

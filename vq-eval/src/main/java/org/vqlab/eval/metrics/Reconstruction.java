@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.vqlab.core.data.PixelNormalization;
 import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.metric.EvaluationContext;
-import org.vqlab.core.metric.Metric;
 import org.vqlab.core.metric.MetricResult;
 import org.vqlab.core.metric.MetricValue;
 import org.vqlab.core.model.Autoencoder;
@@ -31,29 +29,20 @@ import org.vqlab.eval.figures.ImageGrid;
  * grid of the first test images over their reconstructions (for video, frame strips: each clip's
  * frames over their reconstructions).
  */
-public final class Reconstruction implements Metric {
+public final class Reconstruction extends TestSplitMetric {
   public static final String NAME = "reconstruction";
   /** The grid, relative to the run directory. */
   public static final String GRID = RunLayout.FIGURES + "/eval/reconstructions.png";
   private final ReconstructionConfig config;
 
   public Reconstruction(ReconstructionConfig config) {
+    super(NAME);
     this.config = config;
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public MetricResult evaluate(EvaluationContext context) {
-    Optional<MetricResult> missing = Needs.modelAndTestSet(context, NAME);
-    if (missing.isPresent()) {
-      return missing.get();
-    }
-    Autoencoder model = context.model().get();
-    VqDataset data = context.testSet().get();
+  protected MetricResult evaluate(EvaluationContext context, Autoencoder model, VqDataset data) {
     PixelNormalization norm = data.normalization();
     double range = norm.high() - norm.low();
     int frames = TestBatches.frames(data);

@@ -13,7 +13,6 @@ import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.data.PixelNormalization;
 import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.metric.EvaluationContext;
-import org.vqlab.core.metric.Metric;
 import org.vqlab.core.metric.MetricResult;
 import org.vqlab.core.metric.MetricValue;
 import org.vqlab.core.model.Autoencoder;
@@ -32,27 +31,18 @@ import org.vqlab.eval.VideoContinuation;
  * generated frames is reported next to two references: the autoencoder's reconstruction of the
  * real frames (the floor for generation through the codes) and repeating the last given frame.
  */
-public final class VideoPrediction implements Metric {
+public final class VideoPrediction extends TestSplitMetric {
   public static final String NAME = "video_prediction";
   private final VideoPredictionConfig config;
 
   public VideoPrediction(VideoPredictionConfig config) {
+    super(NAME);
     this.config = config;
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public MetricResult evaluate(EvaluationContext context) {
-    Optional<MetricResult> missing = Needs.modelAndTestSet(context, NAME);
-    if (missing.isPresent()) {
-      return missing.get();
-    }
-    Autoencoder model = context.model().get();
-    VqDataset data = context.testSet().get();
+  protected MetricResult evaluate(EvaluationContext context, Autoencoder model, VqDataset data) {
     if (data.itemShape().dimension() != 4) {
       return missing("the test split holds images " + data.itemShape() + ", not clips (C, T, H, W)");
     }
@@ -82,9 +72,6 @@ public final class VideoPrediction implements Metric {
     return new MetricResult(values, List.of(), notComputed);
   }
 
-  private static MetricResult missing(String reason) {
-    return new MetricResult(Map.of(), List.of(), Map.of(NAME, reason));
-  }
 
   /** Per-frame bits per code over the evaluated test clips, with and without the past. */
   private static void likelihoods(EvaluationContext context, Autoencoder model, ClipPrior prior,
