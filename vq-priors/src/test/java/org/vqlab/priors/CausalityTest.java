@@ -79,7 +79,7 @@ class CausalityTest {
         int c = p % W;
         for (int q = 0; q < N; q++) {
           double single = maxDifference(logits, 0, 1 + q, p);
-          boolean inField = q < p && inReceptiveField(r, c, q / W, q % W, reach);
+          boolean inField = q < p && ReceptiveField.contains(r, c, q / W, q % W, reach);
           if (inField) {
             assertTrue(single > 0, "logits at " + at(p) + " ignore the earlier code at " + at(q));
             smallestDependency = Math.min(smallestDependency, single);
@@ -97,34 +97,12 @@ class CausalityTest {
           }
         }
       }
-      assertEquals(expectedDependencies(reach), dependencies);
+      assertEquals(ReceptiveField.dependencies(H, W, reach), dependencies);
       assertTrue(blindSpotChecks >= 5 * Math.min(reach, W - 1),
           "upper-right neighbours checked: " + blindSpotChecks);
       System.out.printf("causality layers=%d kernel=%d: %d dependencies, %d upper-right, smallest"
           + " |dlogit| %.2e%n", layers, kernel, dependencies, blindSpotChecks, smallestDependency);
     }
-  }
-
-  /** Rows r - 1 - reach .. r - 1 within reach columns, and row r up to reach columns to the left. */
-  private static boolean inReceptiveField(int r, int c, int qr, int qc, int reach) {
-    if (qr == r) {
-      return qc < c && qc >= c - reach;
-    }
-    return qr < r && qr >= r - 1 - reach && Math.abs(qc - c) <= reach;
-  }
-
-  private static int expectedDependencies(int reach) {
-    int n = 0;
-    for (int r = 0; r < H; r++) {
-      for (int c = 0; c < W; c++) {
-        for (int qr = 0; qr < H; qr++) {
-          for (int qc = 0; qc < W; qc++) {
-            n += inReceptiveField(r, c, qr, qc, reach) ? 1 : 0;
-          }
-        }
-      }
-    }
-    return n;
   }
 
   /** max over k of |logits[a, k, p] - logits[b, k, p]| for the flat (variants, K, H, W) array. */

@@ -77,7 +77,7 @@ class VideoCausalityTest {
               assertEquals(0.0, q >= at ? maxDifference(logits, 0, 1 + size + q, at) : 0.0,
                   "frame " + t + " at " + pos(p) + " changes when everything from frame " + u + " "
                       + pos(pq) + " on changes");
-            } else if (u == t && inReceptiveField(p / W, p % W, pq / W, pq % W, reach)) {
+            } else if (u == t && ReceptiveField.contains(p / W, p % W, pq / W, pq % W, reach)) {
               assertTrue(single > 0, "frame " + t + " at " + pos(p) + " ignores " + pos(pq));
               within++;
             } else if (u < t && pq == p) {
@@ -88,7 +88,7 @@ class VideoCausalityTest {
           }
         }
       }
-      assertEquals(T * expectedDependencies(reach), within);
+      assertEquals(T * ReceptiveField.dependencies(H, W, reach), within);
       // Frames 1, 2, 3 have 1, 2, 2 past frames inside the context.
       assertEquals((1 + 2 + 2) * N, past);
 
@@ -111,24 +111,6 @@ class VideoCausalityTest {
       System.out.printf("video causality classes=%d: %d in-frame and %d past-frame dependencies"
           + " checked, reach %d%n", classes, within, past, reach);
     }
-  }
-
-  /** Rows r - 1 - reach .. r - 1 within reach columns, and row r up to reach columns to the left. */
-  private static boolean inReceptiveField(int r, int c, int qr, int qc, int reach) {
-    if (qr == r) {
-      return qc < c && qc >= c - reach;
-    }
-    return qr < r && qr >= r - 1 - reach && Math.abs(qc - c) <= reach;
-  }
-
-  private static int expectedDependencies(int reach) {
-    int n = 0;
-    for (int p = 0; p < N; p++) {
-      for (int q = 0; q < N; q++) {
-        n += inReceptiveField(p / W, p % W, q / W, q % W, reach) ? 1 : 0;
-      }
-    }
-    return n;
   }
 
   /** max over k of |logits[a, t, k, p] - logits[b, t, k, p]| for at = t * N + p in (V, T, K, H, W). */
