@@ -5,9 +5,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -18,6 +16,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import org.vqlab.core.data.PixelNormalization;
+import org.vqlab.eval.report.AtomicFiles;
 
 /**
  * Video samples as an animated GIF that loops forever, written with ImageIO alone: GIF frame t
@@ -45,13 +44,7 @@ public final class AnimatedGif {
       PixelNormalization norm, int delayMillis) throws IOException {
     ClipPixels a = ClipPixels.of(real, norm);
     ClipPixels b = ClipPixels.of(generated, norm);
-    if (!a.sameFrames(b)) {
-      throw new IllegalArgumentException("real " + real.getShape() + " and generated "
-          + generated.getShape() + " clips differ in shape");
-    }
-    if (given < 0 || given > a.frames()) {
-      throw new IllegalArgumentException("given must be in [0, " + a.frames() + "], got " + given);
-    }
+    a.checkPair(b, given);
     if (delayMillis < 0) {
       throw new IllegalArgumentException("delay must be >= 0 ms, got " + delayMillis);
     }
@@ -60,10 +53,7 @@ public final class AnimatedGif {
       throw new IOException("no GIF writer available");
     }
     ImageWriter writer = writers.next();
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".clips", ".gif");
-    try {
+    AtomicFiles.write(file, tmp -> {
       try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
         writer.setOutput(out);
         writer.prepareWriteSequence(null);
@@ -80,10 +70,7 @@ public final class AnimatedGif {
       } finally {
         writer.dispose();
       }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    }, ".gif");
   }
 
   /** One GIF frame: a row per clip, real | generated, as an indexed image on the fixed palette. */

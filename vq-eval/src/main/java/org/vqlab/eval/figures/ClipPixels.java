@@ -24,9 +24,20 @@ record ClipPixels(int[] values, int clips, int frames, int channels, int height,
         (int) s.get(4));
   }
 
-  boolean sameFrames(ClipPixels o) {
-    return clips == o.clips && frames == o.frames && channels == o.channels && height == o.height
-        && width == o.width;
+  /**
+   * Checks that the generated clips {@code o} pair with these (real) clips shape for shape and that
+   * {@code given} frames of them exist.
+   */
+  void checkPair(ClipPixels o, int given) {
+    if (clips != o.clips || frames != o.frames || channels != o.channels || height != o.height
+        || width != o.width) {
+      throw new IllegalArgumentException("real (" + clips + ", " + frames + ", " + channels + ", "
+          + height + ", " + width + ") and generated (" + o.clips + ", " + o.frames + ", "
+          + o.channels + ", " + o.height + ", " + o.width + ") clips differ in shape");
+    }
+    if (given < 0 || given > frames) {
+      throw new IllegalArgumentException("given must be in [0, " + frames + "], got " + given);
+    }
   }
 
   /** The 8-bit value of channel ch at (y, x) of frame t of clip b. */

@@ -3,10 +3,7 @@ package org.vqlab.eval.figures;
 import ai.djl.ndarray.NDArray;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import javax.imageio.ImageIO;
 import org.vqlab.core.data.PixelNormalization;
 
 /**
@@ -27,13 +24,7 @@ public final class FrameStrips {
       PixelNormalization norm) {
     ClipPixels a = ClipPixels.of(real, norm);
     ClipPixels b = ClipPixels.of(generated, norm);
-    if (!a.sameFrames(b)) {
-      throw new IllegalArgumentException("real " + real.getShape() + " and generated "
-          + generated.getShape() + " clips differ in shape");
-    }
-    if (given < 0 || given > a.frames()) {
-      throw new IllegalArgumentException("given must be in [0, " + a.frames() + "], got " + given);
-    }
+    a.checkPair(b, given);
     int h = a.height();
     int w = a.width();
     int width = a.frames() * (w + PAD) + PAD;
@@ -64,8 +55,7 @@ public final class FrameStrips {
   /** Renders and writes a PNG atomically (temporary file, then rename). */
   public static void writePng(Path file, NDArray real, NDArray generated, int given,
       PixelNormalization norm) throws IOException {
-    BufferedImage img = render(real, generated, given, norm);
-    write(file, img, "png");
+    ImageGrid.writePng(file, render(real, generated, given, norm));
   }
 
   static void fill(BufferedImage img, int x0, int y0, int w, int h, int rgb) {
@@ -73,20 +63,6 @@ public final class FrameStrips {
       for (int x = Math.max(0, x0); x < Math.min(img.getWidth(), x0 + w); x++) {
         img.setRGB(x, y, rgb);
       }
-    }
-  }
-
-  private static void write(Path file, BufferedImage img, String format) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".strips", "." + format);
-    try {
-      if (!ImageIO.write(img, format, tmp.toFile())) {
-        throw new IOException("no " + format + " writer available");
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 }

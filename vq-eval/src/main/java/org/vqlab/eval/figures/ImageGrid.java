@@ -71,7 +71,11 @@ public final class ImageGrid {
   /** Renders and writes a PNG atomically (temporary file, then rename). */
   public static void writePng(Path file, List<NDArray> rows, PixelNormalization norm, int columns)
       throws IOException {
-    BufferedImage img = render(rows, norm, columns);
+    writePng(file, render(rows, norm, columns));
+  }
+
+  /** Writes any image as a PNG atomically (temporary file, then rename). */
+  static void writePng(Path file, BufferedImage img) throws IOException {
     AtomicFiles.write(file, tmp -> {
       if (!ImageIO.write(img, "png", tmp.toFile())) {
         throw new IOException("no PNG writer available");
