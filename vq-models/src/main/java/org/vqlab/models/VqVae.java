@@ -204,15 +204,9 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
     return decodeQuantized(ps, quantized, false);
   }
 
-  /** Codebook vectors of (B, h, w) indices as (B, D, h, w). */
+  /** The vectors of (B, h, w) indices as (B, D, h, w), through the quantizer's own decoding. */
   private static NDArray embed(ParameterStore ps, Quantizer quantizer, NDArray indices) {
-    NDArray codebook = quantizer.codebook(ps);
-    Shape s = indices.getShape();
-    NDArray vectors = codebook.get(indices.flatten().toType(DataType.INT64, false));
-    // Ops on the codebook land in its (the model's) manager; keep the result in the caller's scope.
-    vectors.attach(indices.getManager());
-    return vectors.reshape(s.get(0), s.get(1), s.get(2), codebook.getShape().get(1))
-        .transpose(0, 3, 1, 2);
+    return quantizer.decode(ps, indices.toType(DataType.INT64, false));
   }
 
   @Override

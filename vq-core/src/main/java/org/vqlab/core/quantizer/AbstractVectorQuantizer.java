@@ -98,6 +98,21 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   }
 
   @Override
+  public NDArray decode(ParameterStore parameters, NDArray indices) {
+    CodeLayout layout = CodeLayout.ofIndices(indices.getShape(), codeDim);
+    NDArray e = codebook(parameters);
+    // The quantized output of a cosine quantizer is the normalised code: decode the same vectors.
+    NDArray es = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(e) : e;
+    NDArray flat = es.get(indices.flatten().toType(DataType.INT64, false));
+    // Ops on the codebook land in its (the model's) manager; keep the results in the caller's scope.
+    flat.attach(indices.getManager());
+    if (es != e) {
+      es.close();
+    }
+    return layout.unflatten(flat);
+  }
+
+  @Override
   public long restarts() {
     return (long) restartCount.getArray().getFloat(0);
   }

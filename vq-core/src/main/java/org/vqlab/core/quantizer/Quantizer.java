@@ -26,6 +26,17 @@ public interface Quantizer extends Block {
   /** The current codebook (K, D). */
   NDArray codebook(ParameterStore parameters);
 
+  /**
+   * Maps code indices back to the vectors the decoder sees: {@code indices} in the layout of
+   * {@link QuantizerOutput#indices()} ((N), (B, H, W) or (B, T, H, W), int64) give vectors in the
+   * input's layout ((N, D), (B, D, H, W) or (B, D, T, H, W)), equal to the {@code quantized} output
+   * of {@link #quantize} for the same indices (without its straight-through path). Sampling and
+   * decoding from stored codes go through this, so a quantizer whose vectors are not rows of a
+   * codebook (scalar grids, sign patterns, sums over stages) decodes correctly. The result belongs
+   * to the manager of {@code indices}.
+   */
+  NDArray decode(ParameterStore parameters, NDArray indices);
+
   /** Restarts of dead codes since creation (0 when restarts are off). */
   long restarts();
 }

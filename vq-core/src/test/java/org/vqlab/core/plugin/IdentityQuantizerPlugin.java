@@ -69,6 +69,11 @@ public final class IdentityQuantizerPlugin extends VqPluginModule {
     }
 
     @Override
+    public NDArray decode(ParameterStore parameters, NDArray indices) {
+      throw new IllegalStateException("the identity quantizer's codes carry no vectors");
+    }
+
+    @Override
     public long restarts() {
       return 0;
     }

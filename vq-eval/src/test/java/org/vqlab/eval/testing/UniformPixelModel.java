@@ -110,6 +110,11 @@ public final class UniformPixelModel extends AbstractBlock implements Autoencode
     }
 
     @Override
+    public NDArray decode(ParameterStore ps, NDArray indices) {
+      throw new UnsupportedOperationException("the model has no codebook vectors");
+    }
+
+    @Override
     public long restarts() {
       return 0;
     }

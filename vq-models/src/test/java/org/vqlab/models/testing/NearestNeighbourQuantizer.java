@@ -78,6 +78,14 @@ public final class NearestNeighbourQuantizer extends AbstractBlock implements Qu
     return ps.getValue(codebook, codebook.getArray().getDevice(), false);
   }
 
+  @Override
+  public NDArray decode(ParameterStore ps, NDArray indices) {
+    Shape s = indices.getShape();
+    NDArray vectors = codebook(ps).get(indices.flatten());
+    vectors.attach(indices.getManager());
+    return vectors.reshape(s.get(0), s.get(1), s.get(2), codeDim).transpose(0, 3, 1, 2);
+  }
+
   /** Times each code was chosen in training. */
   public NDArray usage() {
     return usage.getArray();
