@@ -3,9 +3,25 @@
  * same ones every built-in plugin passes.
  *
  * <ul>
- *   <li>{@link org.vqlab.testkit.QuantizerContract}: return a fresh uninitialised
- *       {@code Quantizer} from {@code create()}.
+ *   <li>{@link org.vqlab.testkit.QuantizerContract}: {@code Quantizer create()}, a fresh
+ *       uninitialised quantizer;
+ *   <li>{@link org.vqlab.testkit.AutoencoderContract}: {@code Autoencoder create(Shape image)};
+ *   <li>{@link org.vqlab.testkit.CodePriorContract}: {@code CodePrior create(PriorContext)}, and
+ *       {@link org.vqlab.testkit.ClipPriorContract} for a {@code ClipPrior} (video);
+ *   <li>{@link org.vqlab.testkit.MetricContract}: {@code Metric create()}, evaluated on a tiny
+ *       run with known numbers ({@link org.vqlab.testkit.UniformPixelModel},
+ *       {@link org.vqlab.testkit.UniformPrior}) or on the run its {@code context} builds
+ *       ({@link org.vqlab.testkit.EvaluationRun}).
  * </ul>
+ *
+ * <p>Built-in plugins passing them (the pattern a new built-in follows: one small
+ * {@code <Plugin>ContractTest} in the plugin module's test sources): quantizers {@code standard},
+ * {@code ema} (vq-core); models {@code vqvae}, {@code vqvae2}, {@code vae} (vq-models); priors
+ * {@code gated_pixelcnn}, {@code video_pixelcnn} (vq-priors); metrics {@code bits_per_dim},
+ * {@code reconstruction}, {@code codebook_usage} (vq-eval) and {@code video_prediction}
+ * (vq-experiments, which has model and prior plugins at hand). A new quantizer (fsq, lfq,
+ * residual, ...) adds {@code class FsqContractTest extends QuantizerContract} next to its
+ * other tests and overrides a hook where it legitimately differs.
  *
  * <p>Depend on it with scope test:
  *

@@ -10,6 +10,12 @@ import org.vqlab.core.quantizer.Quantizer;
 /**
  * An autoencoder with a discrete (or, for the VAE baseline, continuous) latent. Evaluation and the
  * prior stages see models only through this interface, so a new model plugin needs no change there.
+ *
+ * <p>Writing one: see the package documentation of {@code org.vqlab.core.model} and
+ * {@code org.vqlab.core.plugin} (constants under autograd through
+ * {@link org.vqlab.core.nn.ScalarOps}, results of ops on parameters attached to the step's
+ * manager, the encoder output scale the quantizer sees); {@code AutoencoderContract} in the
+ * plugin test kit checks it.
  */
 public interface Autoencoder extends Block {
 

@@ -9,6 +9,12 @@ import org.vqlab.core.nn.ScalarOps;
  * An autoregressive prior over a grid of discrete codes. {@link #logits} returns one logit per code
  * value for every position, computed causally in raster order from the codes and the condition.
  * A factory returns it uninitialised: call {@code initialize(manager, FLOAT32, new Shape(1, h, w))}.
+ *
+ * <p>Writing one: see the package documentation of {@code org.vqlab.core.prior} and
+ * {@code org.vqlab.core.plugin} (constants under autograd through
+ * {@link org.vqlab.core.nn.ScalarOps}, results of ops on parameters attached to the step's
+ * manager); {@code CodePriorContract} in the plugin test kit checks causality, the samplers and
+ * the log-probability.
  */
 public interface CodePrior extends Block {
 

@@ -148,7 +148,7 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     try (NDArray esDetached = es.stopGradient()) {
       indices = CodebookSearch.nearest(detached, esDetached, chunkSize);
     }
-    NDArray counts = CodebookSearch.counts(indices, numCodes);
+    NDArray counts = CodeHistogram.counts(indices, numCodes);
     NDArray q = es.get(new NDIndex("{}", indices));
     q.attach(z.getManager());
     NDList losses = losses(zs, q);
@@ -162,8 +162,8 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
       parameters.getValue(step, device, true).addi(1f);
       hostStep++;
     }
-    NDArray perplexity = CodebookSearch.perplexity(counts);
-    NDArray used = CodebookSearch.codesUsed(counts);
+    NDArray perplexity = CodeHistogram.perplexity(counts);
+    NDArray used = CodeHistogram.codesUsed(counts);
     return new QuantizerOutput(layout.unflatten(quantizedFlat),
         indices.reshape(layout.indexShape()), losses.get(0), losses.get(1), losses.get(2),
         perplexity, used);

@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * The device-side numerics every quantizer shares: squared L2 distances by a matrix product
  * (|z|^2 - 2 z.e + |e|^2, never an N x K x D tensor), the nearest code in row chunks, per-code
- * counts and sums without an N x K one-hot, and the batch perplexity. Nothing here reads back to
+ * sums without an N x K one-hot ({@link CodeHistogram} has the counts and the batch perplexity). Nothing here reads back to
  * the host, and every array is created on its inputs' device.
  */
 public final class CodebookSearch {
@@ -56,13 +56,10 @@ public final class CodebookSearch {
     }
   }
 
-  /** How many rows chose each code: int64 (K), via unique + scatter rather than a one-hot sum. */
+  /** @deprecated moved to {@link CodeHistogram#counts}. */
+  @Deprecated(forRemoval = true)
   public static NDArray counts(NDArray indices, int numCodes) {
-    NDList unique = indices.flatten().unique(null, true, false, true);
-    try (unique; NDArray zeros = indices.getManager().zeros(new Shape(numCodes), DataType.INT64,
-        indices.getDevice())) {
-      return zeros.scatter(unique.get(0), unique.get(2), 0);
-    }
+    return CodeHistogram.counts(indices, numCodes);
   }
 
   /**
@@ -95,23 +92,16 @@ public final class CodebookSearch {
     return rows.mul(nonEmpty);
   }
 
-  /** exp(-sum p log p) of the code distribution given by {@code counts} (K); a float32 scalar. */
+  /** @deprecated moved to {@link CodeHistogram#perplexity}. */
+  @Deprecated(forRemoval = true)
   public static NDArray perplexity(NDArray counts) {
-    try (NDArray c = counts.toType(DataType.FLOAT32, false);
-        NDArray total = c.sum();
-        NDArray p = c.div(total);
-        NDArray logp = p.add(1e-10f).log();
-        NDArray plogp = p.mul(logp);
-        NDArray entropy = plogp.sum().neg()) {
-      return entropy.exp();
-    }
+    return CodeHistogram.perplexity(counts);
   }
 
-  /** Number of codes with a non-zero count; an int64 scalar. */
+  /** @deprecated moved to {@link CodeHistogram#codesUsed}. */
+  @Deprecated(forRemoval = true)
   public static NDArray codesUsed(NDArray counts) {
-    try (NDArray used = counts.gt(0)) {
-      return used.toType(DataType.INT64, false).sum();
-    }
+    return CodeHistogram.codesUsed(counts);
   }
 
   /** Rows scaled to unit L2 norm (for the cosine distance). */

@@ -39,7 +39,7 @@ public final class CodebookUsage implements AutoCloseable {
 
   /** Adds one batch of code indices (any shape). */
   public void add(NDArray indices) {
-    try (NDArray counts = CodebookSearch.counts(indices, numCodes)) {
+    try (NDArray counts = CodeHistogram.counts(indices, numCodes)) {
       NDArray onDevice = counts.toDevice(histogram.getDevice(), false);
       histogram.addi(onDevice);
       if (onDevice != counts) {

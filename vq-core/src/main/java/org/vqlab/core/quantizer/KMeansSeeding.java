@@ -73,7 +73,7 @@ final class KMeansSeeding {
     try (NDScope step = new NDScope()) {
       step.suppressNotUsedWarning();
       NDArray idx = CodebookSearch.nearest(p, centres, chunkSize);
-      NDArray counts = CodebookSearch.counts(idx, numCodes);
+      NDArray counts = CodeHistogram.counts(idx, numCodes);
       NDArray sums = CodebookSearch.sums(p, idx, counts);
       NDArray denom = counts.toType(p.getDataType(), false).maximum(1f).expandDims(1);
       NDArray means = sums.div(denom);

@@ -10,6 +10,13 @@ import ai.djl.training.ParameterStore;
  * <p>Layouts: (B, D, H, W) images, (B, D, T, H, W) video, and flat (N, D). The codebook and any
  * moving-average state are parameters of this block, so they are saved and loaded with the model;
  * state that is not trained by gradient is marked so and is never handed to the optimiser.
+ *
+ * <p>Writing one: the helpers ({@link CodeLayout}, {@link CodeHistogram}), the input scale at
+ * initialisation and the rules (constants under autograd through
+ * {@link org.vqlab.core.nn.ScalarOps}, results of ops on parameters attached to the step's
+ * manager, names {@code [a-z0-9_]+}) are in the package documentation of
+ * {@code org.vqlab.core.quantizer} and {@code org.vqlab.core.plugin}; {@code QuantizerContract}
+ * in the plugin test kit checks the contract below.
  */
 public interface Quantizer extends Block {
 

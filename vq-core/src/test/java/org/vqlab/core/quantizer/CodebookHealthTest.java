@@ -128,7 +128,7 @@ class CodebookHealthTest {
   void countsAndSumsMatchALoopOverRows() {
     NDArray z = manager.randomNormal(new Shape(500, 3));
     NDArray idx = manager.randomInteger(0, 7, new Shape(500), ai.djl.ndarray.types.DataType.INT64);
-    NDArray counts = CodebookSearch.counts(idx, 9);
+    NDArray counts = CodeHistogram.counts(idx, 9);
     NDArray sums = CodebookSearch.sums(z, idx, counts);
     long[] i = idx.toLongArray();
     double[][] rows = QuantizerFixtures.toRows(z);

@@ -23,8 +23,8 @@ import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.quantizer.CodebookUsage;
 import org.vqlab.core.testing.SyntheticImages;
 import org.vqlab.eval.RunEvaluation;
-import org.vqlab.eval.testing.UniformPixelModel;
-import org.vqlab.eval.testing.UniformPrior;
+import org.vqlab.testkit.UniformPixelModel;
+import org.vqlab.testkit.UniformPrior;
 
 /**
  * The three metric families on a model whose likelihood, codes and reconstructions are known in

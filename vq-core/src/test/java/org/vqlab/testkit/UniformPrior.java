@@ -1,4 +1,4 @@
-package org.vqlab.eval.testing;
+package org.vqlab.testkit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
