@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vqlab.core.config.ConfigError;
@@ -13,6 +19,7 @@ import org.vqlab.core.config.Section;
 import org.vqlab.core.plugin.MetricFactory;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.testing.ConfigDirs;
 import org.vqlab.eval.metrics.BitsPerDimConfig;
 import org.vqlab.eval.metrics.ReconstructionConfig;
 
@@ -20,10 +27,22 @@ import org.vqlab.eval.metrics.ReconstructionConfig;
 class EvalConfigTest {
   private static final PluginRegistry REGISTRY = PluginRegistry.load();
 
+  /**
+   * The eval section of the project's config.conf composed as a launch does, so that every metric
+   * plugin's own subsection (config/sections/eval/<metric>.conf in its jar) is merged in.
+   */
   private static Section eval(String overrides) {
-    File file = new File("../config/config.conf");
-    return new Section("eval", ConfigFactory.parseString(overrides)
-        .withFallback(ConfigFactory.parseFile(file).getConfig("eval")).resolve());
+    Config real = ConfigFactory.parseFile(new File("../config/config.conf"));
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("eval-config");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ConfigDirs.write(dir, "config.conf", "defaults = []\neval = "
+        + real.getConfig("eval").root().render(ConfigRenderOptions.concise()) + "\n");
+    Config composed = ConfigDirs.composer(dir).compose(List.of()).config().getConfig("eval");
+    return new Section("eval", ConfigFactory.parseString(overrides).withFallback(composed).resolve());
   }
 
   @Test

@@ -22,6 +22,7 @@ import org.vqlab.core.codes.CodeStore;
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.prior.PriorCondition;
@@ -60,8 +61,7 @@ class HierarchyStagesTest {
     }
 
     // The bottom prior reads the top codes: other top codes give other logits.
-    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader())).composeFrom(
+    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader())).composeFrom(
         ConfigFactory.parseFile(run.resolve("config.conf").toFile()), Map.of(), null, List.of());
     try (RunArtifacts artifacts = RunArtifacts.open(run, composed.root(), PluginRegistry.load(), Device.cpu());
         CodeStore test = CodeStore.open(RunLayout.codes(run, "test"));

@@ -30,6 +30,7 @@ import org.vqlab.core.codes.CodeStore;
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.run.RunLayout;
@@ -88,8 +89,7 @@ class StagesCommandTest {
 
   @Test
   void encodeStoresTheModelsCodesAndTheLabels() throws Exception {
-    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader())).composeFrom(
+    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader())).composeFrom(
         ConfigFactory.parseFile(run.resolve("config.conf").toFile()), Map.of(), null, List.of());
     try (RunArtifacts artifacts = RunArtifacts.open(run, composed.root(), PluginRegistry.load(), Device.cpu());
         CodeStore test = CodeStore.open(RunLayout.codes(run, "test"));

@@ -29,6 +29,7 @@ import org.vqlab.core.codes.CodeStore;
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.experiments.run.RunArtifacts;
@@ -191,8 +192,7 @@ class VideoPipelineTest {
   }
 
   private static RunArtifacts open(Path run) throws Exception {
-    ComposedConfig config = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader()))
+    ComposedConfig config = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader()))
         .composeFrom(ConfigFactory.parseFile(run.resolve("config.conf").toFile()), java.util.Map.of(),
             null, List.of());
     return RunArtifacts.open(run, config.root(), PluginRegistry.load(), Device.cpu());

@@ -77,4 +77,37 @@ class VqCommandTest {
     assertTrue(r.err().contains("missing required value 'trainer.max_steps'"), r.err());
   }
 
+  @Test
+  void presetComposesWithAQuantizerThatHasNoCodebookKeys() {
+    // identity (vq-core's test plugin) declares only code_dim: the preset forces no codebook keys.
+    VqRun r = VqRun.of("config", "experiment=fashion_mnist_vqvae_paper", "quantizer=identity");
+    assertEquals(0, r.exitCode(), r.err());
+    Config c = ConfigFactory.parseString(r.out());
+    assertEquals("identity", c.getString("quantizer.type"));
+    assertEquals(128, c.getInt("model.channels"));
+    // With its own quantizer (ema) the preset is still the reference K = 512, D = 64.
+    Config ema = ConfigFactory.parseString(VqRun.of("config", "experiment=fashion_mnist_vqvae_paper").out());
+    assertEquals(512, ema.getInt("quantizer.num_codes"));
+    assertEquals(64, ema.getInt("quantizer.code_dim"));
+  }
+
+  @Test
+  void vqvae2PerLevelCodebookSizesGoThroughTheQuantizer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out)
+      throws Exception {
+    assertEquals(0, VqRun.of("config", "model=vqvae2", "quantizer=identity").exitCode());
+    assertEquals(0, VqRun.of("config", "model=vqvae2", "model.num_codes=[8, 16]").exitCode());
+    // A codebook size for a quantizer without a codebook stops the launch before any directory.
+    VqRun r = VqRun.of("train", "output_dir=" + out, "model=vqvae2", "quantizer=identity",
+        "model.num_codes=[8, 16]");
+    assertEquals(Vq.CONFIG_ERROR, r.exitCode());
+    assertTrue(r.err().contains("model.num_codes[0] = 8 asks quantizer 'identity'"), r.err());
+    assertTrue(r.err().contains("remove model.num_codes"), r.err());
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(out)) {
+      assertEquals(0, files.count());
+    }
+    // An invalid per-level size is caught by the quantizer's own record, naming the key that set it.
+    VqRun zero = VqRun.of("config", "model=vqvae2", "model.num_codes=[0, 16]");
+    assertEquals(Vq.CONFIG_ERROR, zero.exitCode());
+    assertTrue(zero.err().contains("num_codes"), zero.err());
+  }
 }

@@ -1,6 +1,5 @@
 package org.vqlab.models;
 
-import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.vqlab.core.config.Section;
@@ -8,11 +7,13 @@ import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.ModelContext;
 import org.vqlab.core.plugin.ModelFactory;
 import org.vqlab.core.quantizer.Quantizer;
+import org.vqlab.core.quantizer.Quantizers;
 
 /**
  * {@code model.type = vqvae2}: L levels, each with its own quantizer built from the
- * {@code quantizer} section, whose {@code num_codes} a level may override via
- * {@code model.num_codes} (top first).
+ * {@code quantizer} section; {@code model.num_codes} (top first) gives each level its own codebook
+ * size through {@link org.vqlab.core.quantizer.QuantizerFactory#withNumCodes}, so it works with
+ * any quantizer that has a codebook and is rejected, at validation, for one that has none.
  */
 public final class VqVae2Factory implements ModelFactory {
 
@@ -26,16 +27,28 @@ public final class VqVae2Factory implements ModelFactory {
     VqVae2Config c = section.bind(VqVae2Config.class);
     ArchitectureChecks.divisible(context.imageShape(), c.downsample(), c.levels());
     List<Quantizer> quantizers = new ArrayList<>();
-    for (int level = 0; level < c.levels(); level++) {
-      Section q = context.quantizerSection();
-      if (!c.numCodes().isEmpty()) {
-        q = new Section(q.path(), q.config().withValue("num_codes",
-            ConfigValueFactory.fromAnyRef(c.numCodes().get(level), "model.num_codes[" + level + "]")));
-      }
+    for (Section q : levelSections(c, context.quantizerSection(), context.quantizers())) {
       quantizers.add(context.quantizers().create(q));
     }
     return new VqVae(context.imageShape(), c.channels(), c.residualChannels(), c.residualBlocks(),
         c.downsample(), quantizers, c.likelihoodSettings().create(context.normalization()),
         context.normalization());
+  }
+
+  @Override
+  public void validateQuantizers(Section section, Section quantizerSection, Quantizers quantizers) {
+    for (Section q : levelSections(section.bind(VqVae2Config.class), quantizerSection, quantizers)) {
+      quantizers.validate(q);
+    }
+  }
+
+  /** Each level's quantizer section, top first: the shared one, or with its model.num_codes entry. */
+  private static List<Section> levelSections(VqVae2Config c, Section quantizer, Quantizers quantizers) {
+    List<Section> levels = new ArrayList<>();
+    for (int level = 0; level < c.levels(); level++) {
+      levels.add(c.numCodes().isEmpty() ? quantizer
+          : quantizers.withNumCodes(quantizer, c.numCodes().get(level), "model.num_codes[" + level + "]"));
+    }
+    return levels;
   }
 }

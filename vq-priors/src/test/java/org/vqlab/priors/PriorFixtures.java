@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.File;
 import java.util.Random;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.plugin.PluginKind;
@@ -21,11 +20,8 @@ final class PriorFixtures {
   private PriorFixtures() {}
 
   static Config priorFile(String type) {
-    String home = System.getProperty("vqlab.home", "..");
-    File f = new File(home, "config/prior/" + type + ".conf");
     // The file's `trainer` block is the prior stage's (prior.trainer), not the plugin's.
-    return ConfigFactory.parseFile(f.isFile() ? f : new File("../config/prior/" + type + ".conf"))
-        .withoutPath("trainer");
+    return org.vqlab.core.testing.ConfigDirs.resource("prior/" + type + ".conf").withoutPath("trainer");
   }
 
   static Section section(String overrides) {

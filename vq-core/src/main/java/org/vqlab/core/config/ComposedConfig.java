@@ -25,14 +25,28 @@ public record ComposedConfig(Config config, Map<String, String> choices, String 
         .setComments(false).setJson(false).setFormatted(true));
   }
 
-  /** Every leaf with the file and line (or command-line argument) it came from. */
+  /** Every leaf with the file or jar and line (or command-line argument) it came from. */
   public String renderWithOrigins() {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, ConfigValue> e : flatten().entrySet()) {
       sb.append(e.getKey()).append(" = ").append(e.getValue().render(ConfigRenderOptions.concise()))
-          .append("    # ").append(e.getValue().origin().description()).append('\n');
+          .append("    # ").append(origin(e.getValue().origin().description())).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * An origin as a path: {@code /abs/plugin.jar!/config/quantizer/x.conf: 3} for a jar resource,
+   * {@code /abs/dir/model/y.conf: 5} for a file, else Typesafe Config's description unchanged.
+   */
+  static String origin(String description) {
+    if (description.startsWith("jar:file:")) {
+      return description.substring("jar:file:".length());
+    }
+    if (description.startsWith("file:")) {
+      return description.substring("file:".length());
+    }
+    return description;
   }
 
   /** Leaves by full key, sorted; the flattened form that trackers log as params. */

@@ -32,12 +32,23 @@ import java.util.regex.Pattern;
  *   <li>{@code ${...}} is resolved once, at the end.
  * </ol>
  *
+ * <p>Plugin sections: a file {@code sections/<parent>/<name>.conf} (shipped by a plugin jar, e.g.
+ * {@code sections/eval/reconstruction.conf} or {@code sections/tracking/mlflow.conf}) is placed under
+ * {@code <parent>.<name>} below every other layer, when the composed config has a {@code <parent>}
+ * section; so a metric or tracker plugin brings its own settings without an edit of
+ * {@code config.conf}, and the files above can still override them.
+ *
+ * <p>{@code config_path=dir[:dir...]} arguments put user config directories in front of the
+ * search path (see {@link ConfigSearchPath}).
+ *
  * Layers are merged with {@code withFallback} (objects merge, lists are replaced). A key that the
  * composed files do not declare is an error naming its origin and the closest declared key.
  */
 public final class ConfigComposer {
   public static final String PRIMARY = "config.conf";
   public static final String EXPERIMENT_GROUP = "experiment";
+  /** The folder of plugin sections: {@code sections/<parent>/<name>.conf}. */
+  public static final String SECTIONS = "sections";
   private static final Pattern NUMBER = Pattern.compile("-?(\\d+\\.?\\d*([eE][-+]?\\d+)?|\\.\\d+)");
 
   private final ConfigSearchPath searchPath;
@@ -50,7 +61,31 @@ public final class ConfigComposer {
     return searchPath;
   }
 
+  /**
+   * The search path of a launch with these arguments: this composer's, with the directories of every
+   * {@code config_path=} argument in front (in the order given).
+   */
+  public ConfigSearchPath searchPathFor(List<String> arguments) {
+    ConfigSearchPath path = searchPath;
+    List<String> values = new ArrayList<>();
+    for (String arg : arguments) {
+      if (arg.startsWith(ConfigSearchPath.ARGUMENT + "=")) {
+        values.add(arg.substring(ConfigSearchPath.ARGUMENT.length() + 1));
+      }
+    }
+    for (int i = values.size() - 1; i >= 0; i--) {
+      path = path.withUserDirectories(values.get(i), "command line: " + ConfigSearchPath.ARGUMENT
+          + "=" + values.get(i));
+    }
+    return path;
+  }
+
+  private static boolean isConfigPath(String arg) {
+    return arg.startsWith(ConfigSearchPath.ARGUMENT + "=");
+  }
+
   public ComposedConfig compose(List<String> arguments) {
+    ConfigSearchPath searchPath = searchPathFor(arguments);
     URL primaryUrl = searchPath.find(PRIMARY).orElseThrow(() -> new ConfigError(
         "no " + PRIMARY + " found in " + searchPath.directories()
             + " or on the classpath under " + ConfigSearchPath.CLASSPATH_PREFIX
@@ -60,11 +95,15 @@ public final class ConfigComposer {
     TreeSet<String> groups = new TreeSet<>(choices.keySet());
     groups.addAll(searchPath.groups());
     groups.remove(EXPERIMENT_GROUP);
+    groups.remove(SECTIONS);
 
     List<Override> keyOverrides = new ArrayList<>();
     String experiment = null;
     Map<String, String> cliChoices = new LinkedHashMap<>();
     for (String arg : arguments) {
+      if (isConfigPath(arg)) {
+        continue;
+      }
       Override o = Override.parse(arg);
       if (o.kind() == Override.Kind.SET && o.key().equals(EXPERIMENT_GROUP)) {
         experiment = o.value();
@@ -77,7 +116,7 @@ public final class ConfigComposer {
 
     Config experimentConfig = ConfigFactory.empty();
     if (experiment != null) {
-      URL url = groupFile(EXPERIMENT_GROUP, experiment);
+      URL url = groupFile(searchPath, EXPERIMENT_GROUP, experiment);
       experimentConfig = parse(url);
       choices.putAll(defaultsList(experimentConfig, url.toString()));
       experimentConfig = experimentConfig.withoutPath("defaults");
@@ -86,9 +125,10 @@ public final class ConfigComposer {
 
     Config composed = primary.withoutPath("defaults");
     for (Map.Entry<String, String> choice : choices.entrySet()) {
-      Config option = parse(groupFile(choice.getKey(), choice.getValue()));
+      Config option = parse(groupFile(searchPath, choice.getKey(), choice.getValue()));
       composed = option.atKey(choice.getKey()).withFallback(composed);
     }
+    composed = withSections(composed, searchPath);
     Declared declared = new Declared(composed);
     declared.checkAll(experimentConfig);
     composed = experimentConfig.withFallback(composed);
@@ -103,9 +143,27 @@ public final class ConfigComposer {
       List<String> arguments) {
     List<Override> keyOverrides = new ArrayList<>();
     for (String arg : arguments) {
-      keyOverrides.add(Override.parse(arg));
+      if (!isConfigPath(arg)) {
+        keyOverrides.add(Override.parse(arg));
+      }
     }
-    return finish(saved, new Declared(saved), keyOverrides, choices, experiment, arguments);
+    // A plugin added since the run was made (a new metric) brings its section; saved values win.
+    Config withPlugins = withSections(saved, searchPathFor(arguments));
+    return finish(withPlugins, new Declared(withPlugins), keyOverrides, choices, experiment, arguments);
+  }
+
+  /** {@code config} with every plugin section whose parent section it has, as the lowest layer. */
+  private static Config withSections(Config config, ConfigSearchPath searchPath) {
+    Config sections = ConfigFactory.empty();
+    for (String parent : searchPath.folders(SECTIONS)) {
+      if (!config.hasPath(ConfigUtil.joinPath(parent))) {
+        continue;
+      }
+      for (Map.Entry<String, URL> e : searchPath.findAll(SECTIONS + "/" + parent).entrySet()) {
+        sections = parse(e.getValue()).atPath(ConfigUtil.joinPath(parent, e.getKey())).withFallback(sections);
+      }
+    }
+    return config.withFallback(sections);
   }
 
   private ComposedConfig finish(Config composed, Declared declared, List<Override> keyOverrides,
@@ -197,7 +255,7 @@ public final class ConfigComposer {
     return l == (int) l ? (Object) (int) l : (Object) l;
   }
 
-  private URL groupFile(String group, String option) {
+  private static URL groupFile(ConfigSearchPath searchPath, String group, String option) {
     return searchPath.find(group + "/" + option + ".conf").orElseThrow(() -> {
       TreeSet<String> known = searchPath.options(group);
       return new ConfigError("unknown " + group + " option '" + option + "'; known " + group

@@ -32,6 +32,15 @@ public record Section(String path, Config config) {
     return config.getString("type");
   }
 
+  /**
+   * This section with {@code key} set to {@code value}; {@code origin} says who set it (e.g.
+   * {@code model.num_codes[0]}) and shows in error messages and {@code vq config --origins}.
+   */
+  public Section withValue(String key, Object value, String origin) {
+    return new Section(path, config.withValue(key,
+        com.typesafe.config.ConfigValueFactory.fromAnyRef(value, origin)));
+  }
+
   /** Binds this section to a record; see {@link ConfigBinder}. */
   public <R extends Record> R bind(Class<R> type) {
     return ConfigBinder.bind(this, type);

@@ -10,10 +10,14 @@ public record PluginInfo(PluginKind kind, String name, Class<? extends PluginFac
     Class<?> module) {
 
   /**
-   * Where the plugin came from: the jar file name, or for classes on disk the Maven module
-   * directory (e.g. {@code vq-core}).
+   * Where the plugin came from: for a jar of the plugin path its absolute path; for a jar of VQLab's
+   * own classpath its file name; for classes on disk the Maven module directory (e.g.
+   * {@code vq-core}).
    */
   public String source() {
+    if (module.getClassLoader() != PluginInfo.class.getClassLoader()) {
+      return location(module);
+    }
     CodeSource cs = module.getProtectionDomain().getCodeSource();
     if (cs == null || cs.getLocation() == null) {
       return "(unknown)";
@@ -34,6 +38,19 @@ public record PluginInfo(PluginKind kind, String name, Class<? extends PluginFac
       return p.toString();
     } catch (Exception e) {
       return url.toString();
+    }
+  }
+
+  /** The absolute path of the jar or class directory a class was loaded from. */
+  public static String location(Class<?> type) {
+    CodeSource cs = type.getProtectionDomain().getCodeSource();
+    if (cs == null || cs.getLocation() == null) {
+      return "(unknown)";
+    }
+    try {
+      return Paths.get(cs.getLocation().toURI()).toString();
+    } catch (Exception e) {
+      return cs.getLocation().toString();
     }
   }
 }

@@ -9,6 +9,9 @@ import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
+import com.google.inject.spi.Element;
+import com.google.inject.spi.Elements;
+import com.google.inject.spi.InstanceBinding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -22,7 +25,8 @@ import org.vqlab.core.config.Section;
 
 /**
  * Every registered plugin, by kind and name. Built from the Guice injector of all {@link VqPlugin}s
- * that {@link ServiceLoader} finds, so adding a jar to the classpath is all it takes.
+ * that {@link ServiceLoader} finds on VQLab's classpath and the {@link PluginPath}, so adding a jar
+ * to the plugin path is all it takes.
  */
 public final class PluginRegistry {
   private final Injector injector;
@@ -60,8 +64,29 @@ public final class PluginRegistry {
         Multibinder.newSetBinder(binder(), PluginInfo.class);
       }
     });
+    // Record each module's bindings once (Guice replays them), so that two plugins registering the
+    // same kind and name are reported with both jars instead of Guice's duplicate-key message.
+    Map<String, PluginInfo> byName = new TreeMap<>();
     for (VqPlugin plugin : ServiceLoader.load(VqPlugin.class, loader)) {
-      modules.add(plugin);
+      List<Element> elements;
+      try {
+        elements = Elements.getElements(Stage.DEVELOPMENT, plugin);
+      } catch (RuntimeException e) {
+        throw new ConfigError("plugin " + plugin.getClass().getName() + " ("
+            + PluginInfo.location(plugin.getClass()) + ") could not be configured: " + e.getMessage(), e);
+      }
+      for (Element element : elements) {
+        if (element instanceof InstanceBinding<?> b && b.getInstance() instanceof PluginInfo info) {
+          PluginInfo earlier = byName.putIfAbsent(info.kind().label() + " '" + info.name() + "'", info);
+          if (earlier != null) {
+            throw new ConfigError(info.kind().label() + " '" + info.name() + "' is registered twice: by "
+                + earlier.module().getName() + " in " + PluginInfo.location(earlier.module()) + " and by "
+                + info.module().getName() + " in " + PluginInfo.location(info.module())
+                + "; remove one of the jars from the plugin path (see `vq plugins`)");
+          }
+        }
+      }
+      modules.add(Elements.getModule(elements));
     }
     try {
       return new PluginRegistry(Guice.createInjector(Stage.DEVELOPMENT, modules));
@@ -70,8 +95,9 @@ public final class PluginRegistry {
     }
   }
 
+  /** Loads every plugin of VQLab's classpath and of this JVM's {@link PluginPath}. */
   public static PluginRegistry load() {
-    return load(Thread.currentThread().getContextClassLoader());
+    return load(PluginPath.current().classLoader());
   }
 
   public Injector injector() {

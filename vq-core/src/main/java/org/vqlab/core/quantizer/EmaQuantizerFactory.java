@@ -10,6 +10,11 @@ public final class EmaQuantizerFactory implements QuantizerFactory {
   }
 
   @Override
+  public Section withNumCodes(Section section, int numCodes, String requestedBy) {
+    return section.withValue("num_codes", numCodes, requestedBy);
+  }
+
+  @Override
   public Quantizer create(Section section) {
     return new EmaVectorQuantizer(section.bind(EmaQuantizerConfig.class));
   }

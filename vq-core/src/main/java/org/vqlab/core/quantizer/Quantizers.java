@@ -13,7 +13,20 @@ public final class Quantizers {
   }
 
   public Quantizer create(Section section) {
-    QuantizerFactory factory = registry.factory(PluginKind.QUANTIZER, section);
-    return factory.create(section);
+    return factory(section).create(section);
+  }
+
+  /** The section with its codebook size set, through {@link QuantizerFactory#withNumCodes}. */
+  public Section withNumCodes(Section section, int numCodes, String requestedBy) {
+    return factory(section).withNumCodes(section, numCodes, requestedBy);
+  }
+
+  /** Binds and validates a quantizer section (throws ConfigError naming the key). */
+  public void validate(Section section) {
+    factory(section).validate(section);
+  }
+
+  private QuantizerFactory factory(Section section) {
+    return registry.factory(PluginKind.QUANTIZER, section);
   }
 }

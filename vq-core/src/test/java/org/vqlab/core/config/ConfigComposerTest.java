@@ -167,4 +167,57 @@ class ConfigComposerTest {
     assertTrue(origins.lines().anyMatch(l -> l.startsWith("model.channels") && l.contains("small.conf: 2")), origins);
     assertTrue(origins.lines().anyMatch(l -> l.startsWith("trainer.lr = 0.3") && l.contains("command line")), origins);
   }
+
+  @Test
+  void userDirectoriesComeFirstInTheOrderGivenAndTheirPresetsUseDefaults() {
+    Path mine = dir.resolve("mine");
+    Path theirs = dir.resolve("theirs");
+    ConfigDirs.write(mine, "model/small.conf", "type = vq\nchannels = 7\nlevels = [1]\n");
+    ConfigDirs.write(theirs, "model/small.conf", "type = vq\nchannels = 9\nlevels = [1]\n");
+    ConfigDirs.write(theirs, "model/tiny.conf", "type = vq\nchannels = 3\nlevels = [1]\n");
+    ConfigDirs.write(theirs, "experiment/mine.conf", "defaults = [{model = tiny}]\ntrainer.steps = 11\n");
+    ComposedConfig c = composer.compose(List.of("config_path=" + mine + ":" + theirs, "experiment=mine"));
+    assertEquals(3, c.config().getInt("model.channels"));
+    assertEquals(11, c.config().getInt("trainer.steps"));
+    assertEquals(7, composer.compose(List.of("config_path=" + mine + ":" + theirs)).config().getInt("model.channels"));
+    // A later config_path= argument comes after an earlier one.
+    assertEquals(9, composer.compose(List.of("config_path=" + theirs, "config_path=" + mine)).config().getInt("model.channels"));
+    assertEquals(List.of(theirs, mine), composer.searchPathFor(List.of("config_path=" + theirs, "config_path=" + mine))
+        .userDirectories());
+    // Without user directories the project's file is used; the origin names the user file.
+    assertEquals(32, composer.compose(List.of()).config().getInt("model.channels"));
+    String origins = composer.compose(List.of("config_path=" + mine)).renderWithOrigins();
+    assertTrue(origins.contains("model.channels = 7    # " + mine.resolve("model/small.conf") + ": 2"), origins);
+  }
+
+  @Test
+  void errorsInUserDirectoriesNameTheFileAndLineOrTheDirectory() {
+    Path mine = dir.resolve("mine");
+    ConfigDirs.write(mine, "experiment/bad.conf", "\ntrainer.stpes = 5\n");
+    ConfigError typo = assertThrows(ConfigError.class,
+        () -> composer.compose(List.of("config_path=" + mine, "experiment=bad")));
+    assertTrue(typo.getMessage().contains("'trainer.stpes'") && typo.getMessage().contains("bad.conf: 2"),
+        typo.getMessage());
+    ConfigError missing = assertThrows(ConfigError.class,
+        () -> composer.compose(List.of("config_path=" + dir.resolve("absent"))));
+    assertTrue(missing.getMessage().contains("config directory '" + dir.resolve("absent") + "'"), missing.getMessage());
+  }
+
+  @Test
+  void pluginSectionsJoinTheirParentBelowEveryOtherLayer() {
+    ConfigDirs.write(dir, "sections/trainer/schedule.conf", "warmup = 10\ndecay = 0.5\n");
+    ConfigDirs.write(dir, "sections/absent/thing.conf", "x = 1\n");
+    ConfigDirs.write(dir, "experiment/warm.conf", "trainer.schedule.warmup = 20\n");
+    ComposedConfig c = composer.compose(List.of("experiment=warm", "trainer.schedule.decay=0.25"));
+    assertEquals(20, c.config().getInt("trainer.schedule.warmup"));
+    assertEquals(0.25, c.config().getDouble("trainer.schedule.decay"), 0);
+    // Only under a section the config has; and strict: a typo inside it is still an unknown key.
+    assertFalse(c.config().hasPath("absent"));
+    assertThrows(ConfigError.class, () -> composer.compose(List.of("trainer.schedule.warmpu=1")));
+    // A saved run's config gets sections it lacks; its own values win.
+    ComposedConfig saved = composer.composeFrom(com.typesafe.config.ConfigFactory.parseString(
+        "trainer { steps = 1, schedule.warmup = 3 }"), java.util.Map.of(), null, List.of());
+    assertEquals(3, saved.config().getInt("trainer.schedule.warmup"));
+    assertEquals(0.5, saved.config().getDouble("trainer.schedule.decay"), 0);
+  }
 }

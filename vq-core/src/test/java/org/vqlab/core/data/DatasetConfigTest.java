@@ -22,7 +22,8 @@ import org.vqlab.core.plugin.PluginRegistry;
 
 /** Every config/dataset/*.conf binds to its plugin's record; bad values name the key. */
 class DatasetConfigTest {
-  private static final Path DIR = Path.of(System.getProperty("vqlab.home"), "config", "dataset");
+  /** The plugin ships its options as resources; in tests they are files under target/classes. */
+  private static final Path DIR = Path.of("src", "main", "resources", "config", "dataset").toAbsolutePath();
 
   private static Section section(String name, String overrides) {
     Config c = ConfigFactory.parseString(overrides).withFallback(ConfigFactory.parseFile(DIR.resolve(name + ".conf").toFile()));

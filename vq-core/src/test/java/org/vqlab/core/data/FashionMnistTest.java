@@ -29,8 +29,7 @@ class FashionMnistTest {
   @BeforeAll
   static void load() throws IOException {
     Path dir = FashionMnistFiles.require();
-    Path conf = Path.of(System.getProperty("vqlab.home"), "config", "dataset", "fashion_mnist.conf");
-    Section section = new Section("dataset", ConfigFactory.parseFile(conf.toFile())
+    Section section = new Section("dataset", org.vqlab.core.testing.ConfigDirs.resource("dataset/fashion_mnist.conf")
         .withValue("root", ConfigFactory.parseString("r = \"" + dir + "\"").getValue("r")));
     PluginRegistry registry = PluginRegistry.load();
     train = VqDatasets.create(registry, section, Split.TRAIN);

@@ -7,24 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.vqlab.core.config.ConfigError;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.testing.ConfigDirs;
 
 /** The shipped config files bind to the records with the documented defaults; bad values fail. */
 class QuantizerConfigTest {
 
   private static Section section(String option) {
-    Path home = Paths.get(System.getProperty("vqlab.home", ".."));
-    Path file = home.resolve("config/quantizer/" + option + ".conf");
-    if (!file.toFile().exists()) {
-      file = Paths.get("..", "config", "quantizer", option + ".conf");
-    }
-    return new Section("quantizer", ConfigFactory.parseFile(file.toFile()).resolve());
+    return new Section("quantizer", ConfigDirs.resource("quantizer/" + option + ".conf").resolve());
   }
 
   private static Section with(Section s, String key, Object value) {

@@ -23,6 +23,15 @@ public final class ConfigDirs {
     }
   }
 
+  /**
+   * A group option or section shipped as a classpath resource, e.g. {@code model/vqvae.conf} for
+   * {@code config/model/vqvae.conf}; a missing resource is an error.
+   */
+  public static com.typesafe.config.Config resource(String relative) {
+    return com.typesafe.config.ConfigFactory.parseResources(ConfigSearchPath.CLASSPATH_PREFIX + relative,
+        com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
+  }
+
   /** A composer over {@code dir} and then this thread's classpath. */
   public static ConfigComposer composer(Path dir) {
     return new ConfigComposer(new ConfigSearchPath(List.of(dir),

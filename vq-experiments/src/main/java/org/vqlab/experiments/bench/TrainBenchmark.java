@@ -14,6 +14,7 @@ import java.util.Map;
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.data.BatchSampler;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.train.Checkpoints;
@@ -49,8 +50,7 @@ public final class TrainBenchmark {
 
   public static void run(List<String> baseOverrides, PluginRegistry registry, Device device,
       Engine engine, PrintStream out, int warmup, int steps, int soakSteps) throws IOException {
-    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader()));
+    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader()));
     for (Case c : SPEED) {
       List<String> args = new ArrayList<>(baseOverrides);
       args.addAll(c.overrides());

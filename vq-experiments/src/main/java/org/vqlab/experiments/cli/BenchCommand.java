@@ -10,6 +10,7 @@ import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigError;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.data.DataBenchmark;
 import org.vqlab.core.engine.EngineSetup;
 import org.vqlab.core.config.Section;
@@ -50,8 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (!List.of("quantizer", "data", "train", "sample", "prior").contains(what)) {
       throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data, train, sample, prior]");
     }
-    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader())).compose(overrides);
+    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader())).compose(overrides);
     PluginRegistry registry = PluginRegistry.load();
     LaunchConfig launch = Validation.validate(composed, registry);
     Engine engine = EngineSetup.start(launch.engine(), launch.seed());

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.experiments.run.Validation;
 import picocli.CommandLine.Command;
@@ -27,8 +28,7 @@ public final class ConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     java.io.PrintWriter out = spec.commandLine().getOut();
-    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader())).compose(overrides);
+    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader())).compose(overrides);
     Validation.validate(composed, PluginRegistry.load());
     out.print(origins ? composed.renderWithOrigins() : composed.render());
     return 0;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +26,7 @@ import org.vqlab.core.launch.JobResult;
 import org.vqlab.core.launch.Launcher;
 import org.vqlab.core.launch.LauncherFactory;
 import org.vqlab.core.plugin.PluginKind;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.experiments.run.RunDirectory;
 
@@ -45,8 +47,7 @@ public final class Multirun {
   public static int run(String command, List<String> arguments, Path multirunRoot, PrintWriter out)
       throws IOException, InterruptedException {
     List<List<String>> expanded = Sweep.expand(arguments);
-    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader()));
+    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader()));
     List<ComposedConfig> composed = new ArrayList<>();
     for (List<String> jobArgs : expanded) {
       composed.add(composer.compose(jobArgs));
@@ -64,9 +65,12 @@ public final class Multirun {
       List<String> vqArgs = new ArrayList<>();
       vqArgs.add(command);
       vqArgs.add("--run-dir=" + sweepDir.resolve(Integer.toString(i)).toAbsolutePath());
-      vqArgs.addAll(expanded.get(i));
-      jobs.add(new Job(i, expanded.get(i), sweepDir.resolve(Integer.toString(i)), vqArgs,
-          sweepTracking.environment(i, Sweep.sweptOnly(expanded.get(i), swept))));
+      // The job's config directories travel as VQLAB_CONFIG_PATH (absolute), not as config_path=.
+      expanded.get(i).stream().filter(a -> !a.startsWith(ConfigSearchPath.ARGUMENT + "=")).forEach(vqArgs::add);
+      Map<String, String> env = new LinkedHashMap<>(
+          sweepTracking.environment(i, Sweep.sweptOnly(expanded.get(i), swept)));
+      jobEnvironment(composer.searchPathFor(expanded.get(i)), PluginPath.current(), env);
+      jobs.add(new Job(i, expanded.get(i), sweepDir.resolve(Integer.toString(i)), vqArgs, Map.copyOf(env)));
     }
     List<JobResult> results = launcher.launch(jobs);
     writeSummary(sweepDir, results);
@@ -74,6 +78,17 @@ public final class Multirun {
     out.println("multirun: " + sweepDir);
     out.print(Files.readString(sweepDir.resolve(SUMMARY_MD)));
     return results.stream().allMatch(JobResult::succeeded) ? 0 : 1;
+  }
+
+  /**
+   * Adds what a job's JVM needs to see the launch's plugins and configs (the contract of
+   * {@link Job#environment()}): {@code VQLAB_PLUGIN_PATH} with every plugin jar, absolute, and
+   * {@code VQLAB_CONFIG_PATH} with the user config directories (absolute; the env's and those of
+   * {@code config_path=}), each set to "" when there are none so a child never picks up other values.
+   */
+  static void jobEnvironment(ConfigSearchPath configPath, PluginPath pluginPath, Map<String, String> env) {
+    env.put(PluginPath.ENV, pluginPath.toEnvironmentValue());
+    env.put(ConfigSearchPath.ENV, configPath.toEnvironmentValue());
   }
 
   static void writeSummary(Path sweepDir, List<JobResult> results) throws IOException {

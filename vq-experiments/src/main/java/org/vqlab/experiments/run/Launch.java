@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.engine.EngineSetup;
 import org.vqlab.core.engine.Versions;
@@ -97,6 +98,7 @@ public final class Launch implements AutoCloseable {
     provenance.put("device", device.toString());
     provenance.put("gpu_count", engine.getGpuCount());
     provenance.put("versions", Versions.all(engine));
+    provenance.put("plugin_jars", PluginPath.current().jars().stream().map(Path::toString).toList());
     provenance.put("git_commit", Versions.gitCommit(home()).orElse(null));
     provenance.put("host", hostName());
     provenance.put("user", System.getProperty("user.name"));
@@ -132,8 +134,7 @@ public final class Launch implements AutoCloseable {
    */
   public static Launch start(String command, List<String> overrides, Path runDir,
       List<String> commandLine) throws IOException {
-    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader())).compose(overrides);
+    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader())).compose(overrides);
     PluginRegistry registry = PluginRegistry.load();
     LaunchConfig lc = Validation.validate(composed, registry);
     RunDirectory dir = runDir != null ? RunDirectory.at(runDir)
@@ -153,8 +154,7 @@ public final class Launch implements AutoCloseable {
           + saved + " does not exist");
     }
     com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseFile(saved.toFile());
-    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader()));
+    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader()));
     ComposedConfig composed = composer.composeFrom(config, Map.of(), null, overrides);
     PluginRegistry registry = PluginRegistry.load();
     LaunchConfig lc = Validation.validate(composed, registry);

@@ -2,9 +2,11 @@ package org.vqlab.experiments.run;
 
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.Section;
+import org.vqlab.core.plugin.ModelFactory;
 import org.vqlab.core.plugin.PluginFactory;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.quantizer.Quantizers;
 import org.vqlab.core.train.TrainerConfig;
 import org.vqlab.eval.EvalConfig;
 import org.vqlab.experiments.stages.SampleConfig;
@@ -44,6 +46,9 @@ public final class Validation {
         Section section = root.child(kind.group());
         PluginFactory f = registry.factory(kind, section);
         f.validate(section);
+        if (f instanceof ModelFactory model && composed.config().hasPath(PluginKind.QUANTIZER.group())) {
+          model.validateQuantizers(section, root.child(PluginKind.QUANTIZER.group()), new Quantizers(registry));
+        }
       }
     }
     if (composed.config().hasPath("sample")) {

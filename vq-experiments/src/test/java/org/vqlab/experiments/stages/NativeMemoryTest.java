@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.data.BatchSampler;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.train.Checkpoints;
@@ -36,8 +37,7 @@ class NativeMemoryTest {
         "trainer.batch_size=16", "trainer.max_steps=12", "trainer.eval_every=1000",
         "trainer.checkpoint_every=1000", "trainer.log_every=3", "trainer.device=cpu"));
     args.addAll(List.of(overrides));
-    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(
-        Thread.currentThread().getContextClassLoader())).compose(args);
+    ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader())).compose(args);
     PluginRegistry registry = PluginRegistry.load();
     TrainerConfig config = composed.root().child("trainer").bind(TrainerConfig.class);
     TrainStage.Built built = TrainStage.build(composed.root(), registry, Device.cpu());

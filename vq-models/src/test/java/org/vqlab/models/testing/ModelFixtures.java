@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.File;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.ModelContext;
@@ -14,20 +13,15 @@ import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.quantizer.Quantizers;
 
-/** Builds models the way the command line does: config/model/<type>.conf plus overrides. */
+/** Builds models the way the command line does: the config/model/<type>.conf resource plus overrides. */
 public final class ModelFixtures {
   public static final PluginRegistry REGISTRY = PluginRegistry.load();
 
   private ModelFixtures() {}
 
-  /** The repository's config/model/<type>.conf. */
+  /** The plugin's config/model/<type>.conf resource. */
   public static Config modelFile(String type) {
-    String home = System.getProperty("vqlab.home", "..");
-    File f = new File(home, "config/model/" + type + ".conf");
-    if (!f.isFile()) {
-      f = new File("../config/model/" + type + ".conf");
-    }
-    return ConfigFactory.parseFile(f);
+    return org.vqlab.core.testing.ConfigDirs.resource("model/" + type + ".conf");
   }
 
   public static Section modelSection(String type, String overrides) {

@@ -14,6 +14,12 @@ public final class NearestNeighbourQuantizerFactory implements QuantizerFactory 
     return Config.class;
   }
 
+  /** A codebook quantizer: VQ-VAE-2's per-level model.num_codes sets its size. */
+  @Override
+  public Section withNumCodes(Section section, int numCodes, String requestedBy) {
+    return section.withValue("num_codes", numCodes, requestedBy);
+  }
+
   @Override
   public Quantizer create(Section section) {
     Config c = section.bind(Config.class);

@@ -9,6 +9,7 @@ import org.vqlab.core.config.ComposedConfig;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.testing.ConfigDirs;
 import org.vqlab.core.tracking.RunInfo;
 import org.vqlab.core.tracking.RunStatus;
 import org.vqlab.core.tracking.Tracker;
@@ -26,7 +27,8 @@ public final class MlflowEnvLaunch {
     Path home = Path.of(args[2]);
     // The group file goes under "tracking" as composition places it; ${name} resolves at the root.
     Config config = ConfigFactory.parseString("name = \"" + args[0] + "\"\ncopied_token = ${?MLFLOW_TRACKING_TOKEN}\n")
-        .withFallback(ConfigFactory.parseFile(home.resolve("config/tracking/mlflow.conf").toFile())
+        .withFallback(ConfigDirs.resource("tracking/mlflow.conf")
+            .withFallback(ConfigDirs.resource("sections/tracking/mlflow.conf").atKey("mlflow"))
             .atKey("tracking"))
         .resolve();
     ComposedConfig composed = new ComposedConfig(config, Map.of("tracking", "mlflow"), null, List.of("tracking=mlflow"));

@@ -7,23 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigError;
+import org.vqlab.core.config.ConfigSearchPath;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.plugin.PluginKind;
+import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.tracking.RunInfo;
 
 class MlflowTrackingConfigTest {
   private static final MlflowTrackerFactory FACTORY = new MlflowTrackerFactory();
 
-  /** config/tracking/<option>.conf placed under "tracking", as composition does, plus overrides. */
+  /**
+   * The tracking section of a launch with {@code tracking=<option>}, composed as the command line
+   * does (the option file and the plugin's own tracking.mlflow section), plus HOCON overrides.
+   */
   private static Section tracking(String option, String overrides) {
-    Path file = Path.of(System.getProperty("vqlab.home", "..")).resolve("config/tracking/" + option + ".conf");
-    Config config = ConfigFactory.parseString("name = demo\n" + overrides)
-        .withFallback(ConfigFactory.parseFile(file.toFile()).atKey("tracking"))
-        .resolve();
+    Config composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader()))
+        .compose(List.of("tracking=" + option, "name=demo")).config();
+    Config config = ConfigFactory.parseString(overrides).withFallback(composed).resolve();
     return Section.root(config).child("tracking");
   }
 
@@ -36,7 +42,7 @@ class MlflowTrackingConfigTest {
       MlflowTrackingConfig local = FACTORY.validate(tracking("local", ""));
       assertEquals("", local.uri());
       assertEquals(false, local.enabled());
-      // Apart from the server, both options declare the same keys with the same defaults.
+      // Both options get the plugin's one tracking.mlflow section; they differ only in the server.
       assertEquals(expected, new MlflowTrackingConfig("http://127.0.0.1:5000", local.experiment(),
           local.logCheckpoints(), local.connectTimeoutSeconds(), local.requestTimeoutSeconds(),
           local.artifactTimeoutSeconds(), local.finishTimeoutSeconds(), local.maxRetryDelaySeconds(),
