@@ -17,7 +17,6 @@ import org.vqlab.core.config.Section;
 import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.model.Autoencoder;
-import org.vqlab.core.model.CodeLevels;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.plugin.PriorFactory;
@@ -147,7 +146,7 @@ public final class RunArtifacts implements AutoCloseable {
     if (count == 0) {
       return List.of();
     }
-    List<String> names = CodeLevels.names(count);
+    List<String> names = built.model().codeLevelNames();
     List<CodeLevel> out = new ArrayList<>();
     try (NDManager scope = built.manager().newSubManager();
         LabeledBatch one = built.test().batch(scope, new long[] {0})) {
