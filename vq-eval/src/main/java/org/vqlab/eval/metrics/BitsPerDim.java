@@ -74,10 +74,8 @@ public final class BitsPerDim extends TestSplitMetric {
           NDArray z = codes.get(l).toType(DataType.INT64, false);
           uniformNats[l] += z.size() * Math.log(model.quantizers().get(l).numCodes());
           if (priors.get(l).isPresent()) {
-            NDArray upper = l > 0 ? codes.get(l - 1).toType(DataType.INT64, false) : null;
-            NDArray logits = priors.get(l).get().logits(ps, z,
-                new PriorCondition(labels, upper, null), false);
-            prior.get(l).add(logits.logSoftmax(1).gather(z.expandDims(1), 1));
+            prior.get(l).add(priors.get(l).get().logProbability(ps, z,
+                PriorCondition.ofLevel(labels, codes, l), false));
           }
         }
         images[0] += x.getShape().get(0);

@@ -1,7 +1,6 @@
 package org.vqlab.experiments.stages;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import org.vqlab.core.prior.ClipPrior;
 import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.prior.PriorCondition;
 import org.vqlab.core.train.TrainingTask;
-import org.vqlab.priors.CodeNll;
 
 /**
  * Trains the prior of one level on stored codes: the loss is the mean negative log-likelihood in
@@ -46,7 +44,7 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
 
   /** What the prior of this level sees besides its own codes. */
   public PriorCondition condition(CodeBatch batch) {
-    return new PriorCondition(batch.labels(), level > 0 ? batch.level(level - 1) : null, null);
+    return PriorCondition.ofLevel(batch.labels(), batch.levels(), level);
   }
 
   @Override
@@ -61,23 +59,16 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
           withoutPast = clipPrior.frameBits(parameters, codes, batch.labels(), false).mean();
         }
       } else {
-        Shape s = codes.getShape();
-        long t = s.get(1);
-        NDArray frames = codes.reshape(-1, s.get(2), s.get(3));
-        NDArray upper = level > 0 ? foldFrames(batch.level(level - 1)) : null;
-        NDArray labels = batch.labels() == null ? null
-            : batch.labels().expandDims(1).repeat(1, t).reshape(-1);
-        NDArray logits = prior.logits(parameters, frames, new PriorCondition(labels, upper, null),
-            training);
-        nats = CodeNll.nats(logits, frames);
+        long t = codes.getShape().get(1);
+        NDArray frames = codes.reshape(-1, codes.getShape().get(2), codes.getShape().get(3));
+        nats = prior.natsPerCode(parameters, frames, condition(batch).perFrame(t), training);
       }
     } else {
       if (prior instanceof ClipPrior) {
         throw new IllegalArgumentException("the video prior needs clips of codes (B, T, h, w),"
             + " the store holds images " + codes.getShape());
       }
-      NDArray logits = prior.logits(parameters, codes, condition(batch), training);
-      nats = CodeNll.nats(logits, codes);
+      nats = prior.natsPerCode(parameters, codes, condition(batch), training);
     }
     Map<String, NDArray> scalars = new LinkedHashMap<>();
     scalars.put("nats_per_code", nats);
@@ -86,11 +77,5 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
       scalars.put("bits_per_code_without_past", withoutPast);
     }
     return new StepOutput(nats, scalars);
-  }
-
-  /** (B, T, h, w) -> (B T, h, w). */
-  private static NDArray foldFrames(NDArray clip) {
-    Shape s = clip.getShape();
-    return clip.reshape(-1, s.get(2), s.get(3));
   }
 }

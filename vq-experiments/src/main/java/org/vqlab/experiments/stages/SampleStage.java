@@ -188,7 +188,7 @@ public final class SampleStage implements Launch.StageBody {
       CodeLevel level = levels.get(l);
       NDArray uniforms = AncestralSampling.uniforms(manager, manager.getDevice(), config.n(),
           level.height(), level.width(), (int) (config.seed() * 1_000_003L + l));
-      PriorCondition condition = new PriorCondition(labelArray, l > 0 ? codes.get(l - 1) : null, null);
+      PriorCondition condition = PriorCondition.ofLevel(labelArray, codes, l);
       NDArray drawn = config.sampler() == SampleConfig.Sampler.FAST
           ? priors.get(l).sample(parameters, uniforms, condition, config.temperature())
           : AncestralSampling.reference(priors.get(l), parameters, uniforms, condition, config.temperature());
