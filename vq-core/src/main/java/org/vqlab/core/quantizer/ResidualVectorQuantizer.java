@@ -186,16 +186,18 @@ public final class ResidualVectorQuantizer extends AbstractBlock implements Quan
 
   /**
    * The sum of the stages' vectors: {@code indices} as evaluation gives them, with a stage axis
-   * of S' <= S stages (the first S' are summed; -1 adds nothing) when {@link #stages()} > 1, or
-   * without one (stage 0 alone) when it is 1.
+   * of S' <= S stages (the first S' are summed; -1 adds nothing) when {@link #stages()} > 1. Codes
+   * without a stage axis, (N) or (B, H, W), or any codes when {@link #stages()} is 1, are those of
+   * stage 1 alone (the lowest bitrate). (B, T, H, W) video codes need the stage axis: rank 4 is
+   * read as (B, S, H, W).
    */
   @Override
   public NDArray decode(ParameterStore parameters, NDArray indices) {
-    if (stages() == 1) {
-      return stages[0].decode(parameters, indices);
-    }
     Shape shape = indices.getShape();
     int rank = shape.dimension();
+    if (stages() == 1 || rank == 1 || rank == 3) {
+      return stages[0].decode(parameters, indices);
+    }
     if (rank != 2 && rank != 4 && rank != 5) {
       throw new IllegalArgumentException("residual codes must be (N, S), (B, S, H, W) or"
           + " (B, S, T, H, W); got " + shape);
