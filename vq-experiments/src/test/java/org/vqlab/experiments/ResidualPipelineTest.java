@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,11 +86,13 @@ class ResidualPipelineTest {
   }
 
   @Test
-  void everyStageIsAStoredGridWithItsOwnPriorConditionedOnTheStageBefore() throws Exception {
+  void everyStageIsAStoredGridWithItsOwnPriorConditionedOnTheStagesBefore() throws Exception {
     try (CodeStore train = CodeStore.open(RunLayout.codes(run, "train"));
         CodeStore samples = CodeStore.open(run.resolve("samples/codes.vqc"))) {
       List<CodeLevel> expected = new ArrayList<>();
-      STAGES.forEach(s -> expected.add(new CodeLevel(s, 16, 7, 7)));
+      for (int s = 0; s < STAGES.size(); s++) {
+        expected.add(new CodeLevel(STAGES.get(s), 16, 7, 7, s));
+      }
       assertEquals(expected, train.header().levels());
       assertEquals(expected, samples.header().levels());
       assertEquals(4, samples.size());
@@ -112,22 +115,26 @@ class ResidualPipelineTest {
       NDArray direct = artifacts.model().compute(artifacts.parameters(), images.images(), false)
           .reconstruction();
       assertArrayEquals(direct.toFloatArray(), fromStore.toFloatArray(), 1e-5f);
-      // Stage 2's prior reads stage 1's codes.
-      CodePrior second = artifacts.loadPrior(1).orElseThrow();
+      // Stage 3's prior reads the codes of stages 1 and 2, given stacked (B, 2, h, w).
+      CodePrior third = artifacts.loadPrior(2).orElseThrow();
       NDArray first = batch.level(0);
-      NDArray a = second.logits(artifacts.parameters(), batch.level(1),
-          new PriorCondition(batch.labels(), first, null), false);
-      NDArray b = second.logits(artifacts.parameters(), batch.level(1),
-          new PriorCondition(batch.labels(), first.add(1).mod(16), null), false);
-      assertTrue(a.sub(b).abs().max().getFloat() > 1e-5, "stage 2's prior ignores stage 1's codes");
+      NDArray second = batch.level(1);
+      NDArray a = third.logits(artifacts.parameters(), batch.level(2),
+          new PriorCondition(batch.labels(), NDArrays.stack(new NDList(first, second), 1), null), false);
+      NDArray b = third.logits(artifacts.parameters(), batch.level(2), new PriorCondition(
+          batch.labels(), NDArrays.stack(new NDList(first.add(1).mod(16), second), 1), null), false);
+      NDArray c = third.logits(artifacts.parameters(), batch.level(2), new PriorCondition(
+          batch.labels(), NDArrays.stack(new NDList(first, second.add(1).mod(16)), 1), null), false);
+      assertTrue(a.sub(b).abs().max().getFloat() > 1e-5, "stage 3's prior ignores stage 1's codes");
+      assertTrue(a.sub(c).abs().max().getFloat() > 1e-5, "stage 3's prior ignores stage 2's codes");
     }
   }
 
   @Test
-  void trainsAHierarchyOfResidualLevelsWithSharedGradientCodebooks() throws Exception {
+  void trainsAHierarchyOfResidualLevelsWithSharedStandardCodebooks() throws Exception {
     VqRun t = VqRun.of("train", "name=rvq2", "output_dir=" + out, "model=vqvae2",
         "model.downsample=2", "quantizer=residual", "quantizer.stages=2",
-        "quantizer.codebook=gradient", "quantizer.shared_codebook=true", "quantizer.num_codes=16",
+        "quantizer.codebook=standard", "quantizer.shared_codebook=true", "quantizer.num_codes=16",
         "quantizer.code_dim=8", "model.channels=16", "model.residual_channels=8",
         "dataset.subset=64", "trainer.batch_size=32", "trainer.max_steps=3", "trainer.eval_every=3",
         "trainer.eval_batches=1", "trainer.device=cpu");
@@ -142,9 +149,14 @@ class ResidualPipelineTest {
           "no evaluation usage of " + grid);
     }
     try (RunArtifacts artifacts = open(trained)) {
-      assertEquals(List.of(new CodeLevel("top_stage1", 16, 7, 7), new CodeLevel("top_stage2", 16, 7, 7),
-          new CodeLevel("bottom_stage1", 16, 14, 14), new CodeLevel("bottom_stage2", 16, 14, 14)),
+      assertEquals(List.of(new CodeLevel("top_stage1", 16, 7, 7), new CodeLevel("top_stage2", 16, 7, 7, 1),
+          new CodeLevel("bottom_stage1", 16, 14, 14), new CodeLevel("bottom_stage2", 16, 14, 14, 1)),
           artifacts.levels());
+      // The bottom's first stage is conditioned on both top stages, its second on its first.
+      assertEquals(new org.vqlab.core.prior.PriorContext(16, 14, 14, 16, 7, 7, 10, 2),
+          artifacts.priorContext(2));
+      assertEquals(new org.vqlab.core.prior.PriorContext(16, 14, 14, 16, 14, 14, 10, 1),
+          artifacts.priorContext(3));
     }
   }
 

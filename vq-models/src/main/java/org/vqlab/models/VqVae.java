@@ -121,6 +121,17 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
     return grids;
   }
 
+  @Override
+  public List<Integer> codeStages() {
+    List<Integer> stages = new ArrayList<>();
+    for (int i = levels - 1; i >= 0; i--) {
+      for (int s = 0; s < quantizers[i].stages(); s++) {
+        stages.add(s);
+      }
+    }
+    return stages;
+  }
+
   /**
    * The code grids (B, h, w) of one level's indices: the indices themselves, or one per entry of
    * the stage axis when they have one (rank 4 for the (B, D, h, w) codes of this model).

@@ -42,6 +42,15 @@ public interface Autoencoder extends Block {
   }
 
   /**
+   * The stage of each code grid, in the order of {@link #encodeCodes}: 0 for a level of single
+   * codes and for stage 1 of a residual level, s for its stage s + 1 (see
+   * {@code PriorCondition#ofGrid}: a stage's prior is conditioned on the stages before it).
+   */
+  default List<Integer> codeStages() {
+    return java.util.Collections.nCopies(quantizers().size(), 0);
+  }
+
+  /**
    * log p(x | codes) per image (shape (B)) in nats, under the decoder's likelihood over the 256
    * discrete pixel values, so bits/dim = -(this + log p(codes)) / (C H W ln 2). A continuous-latent
    * model (no quantizers) ignores {@code codes} and returns a one-sample estimate of its ELBO, a

@@ -12,8 +12,8 @@ import org.vqlab.core.config.Section;
  * @param numCodes K of every stage
  * @param codeDim D, the input's channel axis
  * @param stages S, the number of stages
- * @param codebook how each stage's codebook learns: ema (moving averages) or gradient (the
- *     codebook loss, as {@code type = standard})
+ * @param codebook how each stage's codebook learns: ema (moving averages, as {@code type = ema})
+ *     or standard (the codebook loss, as {@code type = standard})
  * @param sharedCodebook one codebook for all stages (updated by every stage) instead of one each
  * @param dropout probability that a training step uses only the first k stages, k uniform in
  *     [dropout_min_stages, S] (quantizer dropout, SoundStream); 0 = off
@@ -22,14 +22,14 @@ import org.vqlab.core.config.Section;
  * @param evalStages stages used outside training (encoding, evaluation); 0 = all S
  * @param stage the stages' own options: the keys of {@code type = ema} or {@code type = standard}
  *     except num_codes and code_dim, those of one codebook kind in its subsection {@code ema} /
- *     {@code gradient}
+ *     {@code standard}
  */
 public record ResidualQuantizerConfig(int numCodes, int codeDim, int stages, StageCodebook codebook,
     boolean sharedCodebook, double dropout, int dropoutMinStages, long dropoutSeed, int evalStages,
     Section stage) {
 
   /** How a stage's codebook learns. */
-  public enum StageCodebook { EMA, GRADIENT }
+  public enum StageCodebook { EMA, STANDARD }
 
   public ResidualQuantizerConfig {
     QuantizerChecks.positive("num_codes", numCodes);
@@ -65,12 +65,12 @@ public record ResidualQuantizerConfig(int numCodes, int codeDim, int stages, Sta
       if (raw.hasPath(key)) {
         throw new ConfigError("'" + stage.fullKey(key) + "' (from " + raw.getValue(key).origin()
             .description() + ") is not a stage option: every stage takes num_codes and code_dim"
-            + " of the residual quantizer, and 'codebook' chooses ema or gradient");
+            + " of the residual quantizer, and 'codebook' chooses ema or standard");
       }
     }
-    String chosen = codebook == StageCodebook.EMA ? "ema" : "gradient";
+    String chosen = codebook == StageCodebook.EMA ? "ema" : "standard";
     Config own = raw.hasPath(chosen) ? raw.getConfig(chosen) : com.typesafe.config.ConfigFactory.empty();
-    Config merged = own.withFallback(raw.withoutPath("ema").withoutPath("gradient"))
+    Config merged = own.withFallback(raw.withoutPath("ema").withoutPath("standard"))
         .withValue("num_codes", ConfigValueFactory.fromAnyRef(numCodes, "num_codes of the residual quantizer"))
         .withValue("code_dim", ConfigValueFactory.fromAnyRef(codeDim, "code_dim of the residual quantizer"));
     return new Section(stage.path(), merged);

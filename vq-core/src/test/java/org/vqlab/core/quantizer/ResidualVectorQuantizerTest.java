@@ -118,7 +118,7 @@ class ResidualVectorQuantizerTest {
 
   @Test
   void straightThroughGradientOfTheSumIsTheIdentity() {
-    for (String codebook : List.of("ema", "gradient")) {
+    for (String codebook : List.of("ema", "standard")) {
       ResidualVectorQuantizer q = residual("num_codes = 8, code_dim = 3, stages = 3, codebook = "
           + codebook + ", stage { init = normal, dead_code_threshold = 0 }", new Shape(2, 3, 4, 4));
       NDArray z = manager.randomNormal(new Shape(2, 3, 4, 4));
@@ -136,7 +136,7 @@ class ResidualVectorQuantizerTest {
       }
       // Every stage's commitment loss reaches the encoder through the residual chain.
       assertTrue(z2.getGradient().abs().sum().getFloat() > 0, codebook);
-      if (codebook.equals("gradient")) {
+      if (codebook.equals("standard")) {
         for (int s = 0; s < 3; s++) {
           NDArray e = ((AbstractVectorQuantizer) q.stage(s)).codebook.getArray();
           assertTrue(e.getGradient().abs().sum().getFloat() > 0, "stage " + s + " codebook");
@@ -149,7 +149,7 @@ class ResidualVectorQuantizerTest {
   void decodeOfTheIndicesIsTheQuantizedOutputInEveryLayoutAndUnderDropout() {
     // Gradient codebooks: an EMA step moves its codebook after the search, so decoding after the
     // step would see the next step's codebook.
-    String options = "num_codes = 16, code_dim = 3, stages = 3, dropout = 1.0, codebook = gradient,"
+    String options = "num_codes = 16, code_dim = 3, stages = 3, dropout = 1.0, codebook = standard,"
         + " stage { init = normal }";
     for (Shape shape : new Shape[] {new Shape(10, 3), new Shape(2, 3, 4, 5), new Shape(2, 3, 2, 3, 4)}) {
       ResidualVectorQuantizer q = residual(options, shape);
@@ -269,11 +269,14 @@ class ResidualVectorQuantizerTest {
     assertEquals(ResidualQuantizerConfig.StageCodebook.EMA, c.codebook());
     assertEquals(11, c.dropoutSeed());
     assertEquals(2, c.stagesInEvaluation());
-    assertEquals(new EmaQuantizerConfig(512, 64, 0.25, 0.99, 1e-5, true, CodebookInit.KMEANS, 10,
-        CodeDistance.L2, 1.0, 8192), c.stageSection().bind(EmaQuantizerConfig.class));
-    ResidualQuantizerConfig g = section("codebook = gradient").bind(ResidualQuantizerConfig.class);
-    assertEquals(new StandardQuantizerConfig(512, 64, 0.25, CodebookInit.KMEANS, 10,
-        CodeDistance.L2, 1.0, 0.99, 8192), g.stageSection().bind(StandardQuantizerConfig.class));
+    EmaQuantizerConfig ema = c.stageSection().bind(EmaQuantizerConfig.class);
+    assertEquals(List.of(512, 64, 0.99, 1e-5, true, CodebookInit.KMEANS, 1.0), List.of(ema.numCodes(),
+        ema.codeDim(), ema.decay(), ema.epsilon(), ema.zeroDebias(), ema.init(), ema.deadCodeThreshold()));
+    ResidualQuantizerConfig g = section("codebook = standard, stage.standard.usage_decay = 0.9")
+        .bind(ResidualQuantizerConfig.class);
+    StandardQuantizerConfig standard = g.stageSection().bind(StandardQuantizerConfig.class);
+    assertEquals(List.of(512, 0.9, 0.25, CodeDistance.L2, 8192), List.of(standard.numCodes(),
+        standard.usageDecay(), standard.commitmentCost(), standard.distance(), standard.chunkSize()));
 
     ConfigError stages = assertThrows(ConfigError.class,
         () -> section("eval_stages = 3").bind(ResidualQuantizerConfig.class));

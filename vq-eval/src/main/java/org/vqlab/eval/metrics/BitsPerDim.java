@@ -56,6 +56,7 @@ public final class BitsPerDim extends TestSplitMetric {
     ParameterStore ps = context.parameters();
     int levels = model.quantizers().size();
     List<String> names = model.codeLevelNames();
+    List<Integer> stages = model.codeStages();
     List<Optional<CodePrior>> priors = new ArrayList<>();
     for (int l = 0; l < levels; l++) {
       priors.add(context.prior(l));
@@ -75,7 +76,7 @@ public final class BitsPerDim extends TestSplitMetric {
           uniformNats[l] += z.size() * Math.log(model.quantizers().get(l).numCodes());
           if (priors.get(l).isPresent()) {
             prior.get(l).add(priors.get(l).get().logProbability(ps, z,
-                PriorCondition.ofLevel(labels, codes, l), false));
+                PriorCondition.ofGrid(labels, codes, stages, l), false));
           }
         }
         images[0] += x.getShape().get(0);
