@@ -122,7 +122,14 @@ public final class TrainPriorStage implements Launch.StageBody {
       // A fresh training replaces an earlier launch's prior of this level.
       deleteTree(dir);
     }
-    CodePrior prior = run.newPrior(l);
+    CodePrior prior;
+    try {
+      prior = run.newPrior(l);
+    } catch (IllegalArgumentException e) {
+      // E.g. video_pixelcnn under a residual quantizer's second stage, which needs the first.
+      throw new StageFailure("prior '" + launch.section("prior").type() + "' cannot model code level "
+          + level.name() + " (" + run.priorContext(l) + "): " + e.getMessage(), e);
+    }
     boolean clips = train.header().frames() > 1;
     if (prior instanceof ClipPrior && !clips) {
       throw new StageFailure("prior '" + launch.section("prior").type() + "' models clips of codes"
