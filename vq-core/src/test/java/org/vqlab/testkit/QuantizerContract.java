@@ -42,7 +42,9 @@ import org.vqlab.core.quantizer.QuantizerOutput;
  * losses and statistics are finite scalars, {@code codesUsed} is the number of distinct codes of
  * the batch and {@code perplexity} exp of the entropy of their histogram; evaluation leaves the
  * state unchanged; a save/load round trip gives identical parameters, outputs and next training
- * step. Inputs are N(0, 1) times {@link #inputScale()}.
+ * step. Inputs are N(0, 1) times {@link #inputScale()}. A multi-stage quantizer
+ * ({@link Quantizer#stages()} > 1) is checked stage by stage on its indices' stage axis, with its
+ * per-stage statistics (a stage that did not run, index -1, has perplexity and codes used 0).
  *
  * <p>Opting out: a test that does not apply to a plugin is turned off by overriding it without
  * {@code @Test} (JUnit 5 does not inherit the annotation), with a comment saying why.
@@ -110,15 +112,22 @@ public abstract class QuantizerContract {
       CodeLayout layout = CodeLayout.of(z, d);
       QuantizerOutput out = q.quantize(parameters, z, false);
       assertEquals(shape, out.quantized().getShape(), "quantized of " + shape);
-      assertEquals(layout.indexShape(), out.indices().getShape(), "indices of " + shape);
+      Shape expected = layout.indexShape();
+      if (q.stages() > 1) {
+        expected = expected.slice(0, 1).add(q.stages()).addAll(expected.slice(1));
+      }
+      assertEquals(expected, out.indices().getShape(), "indices of " + shape);
       assertEquals(DataType.INT64, out.indices().getDataType(), "indices of " + shape);
-      long[] indices = out.indices().toLongArray();
-      for (long i : indices) {
+      for (long i : out.indices().toLongArray()) {
         assertTrue(i >= 0 && i < q.numCodes(), "index " + i + " outside [0, " + q.numCodes() + ")");
       }
       // The same vectors as rows (N, D): the same codes and vectors, position by position.
       QuantizerOutput flat = q.quantize(parameters, layout.flatten(z), false);
-      assertArrayEquals(flat.indices().toLongArray(), indices, "indices of " + shape + " as rows");
+      List<long[]> stages = stageIndices(out, shape.dimension());
+      List<long[]> flatStages = stageIndices(flat, 2);
+      for (int s = 0; s < stages.size(); s++) {
+        assertArrayEquals(flatStages.get(s), stages.get(s), "indices of " + shape + " as rows");
+      }
       assertArrayEquals(flat.quantized().toFloatArray(),
           layout.flatten(out.quantized()).toFloatArray(), 1e-6f, "vectors of " + shape + " as rows");
     }
@@ -172,26 +181,54 @@ public abstract class QuantizerContract {
       Map<String, NDArray> scalars = Map.of("loss", out.loss(), "codebookLoss", out.codebookLoss(),
           "commitmentLoss", out.commitmentLoss(), "perplexity", out.perplexity(),
           "codesUsed", out.codesUsed());
+      List<long[]> stages = stageIndices(out, 2);
       for (Map.Entry<String, NDArray> e : scalars.entrySet()) {
-        assertEquals(1, e.getValue().size(), e.getKey() + " must be a scalar");
-        double v = e.getValue().toType(DataType.FLOAT64, false).getDouble();
-        assertTrue(Double.isFinite(v), e.getKey() + " = " + v + " (training " + training + ")");
+        boolean perStage = stages.size() > 1 && e.getKey().matches("perplexity|codesUsed");
+        assertEquals(perStage ? stages.size() : 1, e.getValue().size(),
+            e.getKey() + " must be a scalar" + (stages.size() > 1 ? " or one per stage" : ""));
+        for (double v : e.getValue().toType(DataType.FLOAT64, false).toDoubleArray()) {
+          assertTrue(Double.isFinite(v), e.getKey() + " = " + v + " (training " + training + ")");
+        }
       }
-      long[] indices = out.indices().toLongArray();
-      Map<Long, Integer> histogram = new HashMap<>();
-      for (long i : indices) {
-        histogram.merge(i, 1, Integer::sum);
+      double[] used = out.codesUsed().toType(DataType.FLOAT64, false).toDoubleArray();
+      double[] perplexity = out.perplexity().toType(DataType.FLOAT64, false).toDoubleArray();
+      for (int s = 0; s < stages.size(); s++) {
+        long[] indices = stages.get(s);
+        Map<Long, Integer> histogram = new HashMap<>();
+        for (long i : indices) {
+          histogram.merge(i, 1, Integer::sum);
+        }
+        if (stages.size() > 1 && histogram.keySet().equals(java.util.Set.of(-1L))) {
+          assertEquals(0, used[s], "codesUsed of stage " + s + ", which did not run");
+          assertEquals(0, perplexity[s], "perplexity of stage " + s + ", which did not run");
+          continue;
+        }
+        double entropy = 0;
+        for (int count : histogram.values()) {
+          double p = (double) count / indices.length;
+          entropy -= p * Math.log(p);
+        }
+        assertEquals(histogram.size(), used[s], 1e-6, "codesUsed: distinct codes of the batch");
+        assertEquals(Math.exp(entropy), perplexity[s], 1e-3 * Math.exp(entropy),
+            "perplexity: exp(entropy of the batch's code histogram)");
       }
-      double entropy = 0;
-      for (int count : histogram.values()) {
-        double p = (double) count / indices.length;
-        entropy -= p * Math.log(p);
-      }
-      assertEquals(histogram.size(), out.codesUsed().toType(DataType.FLOAT64, false).getDouble(),
-          1e-6, "codesUsed: distinct codes of the batch");
-      assertEquals(Math.exp(entropy), out.perplexity().toType(DataType.FLOAT64, false).getDouble(),
-          1e-3 * Math.exp(entropy), "perplexity: exp(entropy of the batch's code histogram)");
     }
+  }
+
+  /**
+   * Each stage's codes in the layout's position order: the indices alone, or one entry per stage
+   * when they have a stage axis (rank = the input's {@code inputRank} instead of one less).
+   */
+  protected static List<long[]> stageIndices(QuantizerOutput out, int inputRank) {
+    NDArray indices = out.indices();
+    if (indices.getShape().dimension() == inputRank - 1) {
+      return List.of(indices.toLongArray());
+    }
+    List<long[]> stages = new java.util.ArrayList<>();
+    for (long s = 0; s < indices.getShape().get(1); s++) {
+      stages.add(indices.get(new ai.djl.ndarray.index.NDIndex(":, {}", s)).toLongArray());
+    }
+    return stages;
   }
 
   @Test

@@ -1,13 +1,16 @@
 package org.vqlab.core.prior;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
  * What a prior is conditioned on; each part may be null: class labels (B), the codes of the level
- * above (B, h', w'), or past frames' codes (B, T', h, w).
+ * above (B, h', w') (or of G grids, (B, G, h', w'): see {@link #ofGrid}), or past frames' codes
+ * (B, T', h, w).
  */
 public record PriorCondition(NDArray labels, NDArray upperCodes, NDArray pastCodes) {
   public static final PriorCondition NONE = new PriorCondition(null, null, null);
@@ -19,15 +22,57 @@ public record PriorCondition(NDArray labels, NDArray upperCodes, NDArray pastCod
    * int64. Every stage that trains, samples or scores a hierarchy conditions through here.
    */
   public static PriorCondition ofLevel(NDArray labels, List<NDArray> levels, int level) {
-    if (level < 0 || level > levels.size()) {
-      throw new IllegalArgumentException("level " + level + " of a hierarchy given "
-          + levels.size() + " levels above or at it");
+    return ofGrid(labels, levels, java.util.Collections.nCopies(level + 1, 0), level);
+  }
+
+  /**
+   * The condition of code grid {@code grid} (0 = top) of a hierarchy whose grids have the given
+   * {@code stages} (see {@code CodeLevel#stage}): stage s + 1 of a residual level (stage s > 0) is
+   * conditioned on the s stages before it, at the same resolution; the first grid of a level
+   * below the top on every grid of the level above (one grid for a level of single codes, as
+   * {@link #ofLevel}). One conditioning grid is given as (B, h', w'), G of them stacked before
+   * the grid axes, (B, G, h', w') (clips: (B, T, G, h', w')).
+   */
+  public static PriorCondition ofGrid(NDArray labels, List<NDArray> grids, List<Integer> stages,
+      int grid) {
+    if (grid < 0 || grid > grids.size()) {
+      throw new IllegalArgumentException("code grid " + grid + " of a hierarchy given "
+          + grids.size() + " grids above or at it");
     }
-    NDArray upper = level == 0 ? null : levels.get(level - 1);
-    if (upper != null && upper.getDataType() != DataType.INT64) {
-      upper = upper.toType(DataType.INT64, false);
+    int[] range = conditioningGrids(stages, grid);
+    if (range[0] == range[1]) {
+      return new PriorCondition(labels, null, null);
     }
-    return new PriorCondition(labels, upper, null);
+    NDList upper = new NDList();
+    for (int g = range[0]; g < range[1]; g++) {
+      NDArray codes = grids.get(g);
+      upper.add(codes.getDataType() == DataType.INT64 ? codes : codes.toType(DataType.INT64, false));
+    }
+    if (upper.size() == 1) {
+      return new PriorCondition(labels, upper.get(0), null);
+    }
+    int axis = upper.get(0).getShape().dimension() - 2;
+    return new PriorCondition(labels, NDArrays.stack(upper, axis), null);
+  }
+
+  /**
+   * The grids [from, to) that grid {@code grid} is conditioned on, given every grid's stage: the
+   * stages before it within its level, or for a level's first grid every grid of the level above
+   * (the run of grids ending at {@code grid - 1} back to its stage 0); none for the top.
+   */
+  public static int[] conditioningGrids(List<Integer> stages, int grid) {
+    int stage = stages.get(grid);
+    if (stage > 0) {
+      if (stage > grid) {
+        throw new IllegalArgumentException("grid " + grid + " is stage " + (stage + 1)
+            + " but only " + grid + " grids come before it");
+      }
+      return new int[] {grid - stage, grid};
+    }
+    if (grid == 0) {
+      return new int[] {0, 0};
+    }
+    return new int[] {grid - 1 - stages.get(grid - 1), grid};
   }
 
   /**
@@ -42,8 +87,9 @@ public record PriorCondition(NDArray labels, NDArray upperCodes, NDArray pastCod
     NDArray l = labels == null ? null : labels.expandDims(1).repeat(1, frames).reshape(-1);
     NDArray u = null;
     if (upperCodes != null) {
+      // (B, T, h', w') -> (B T, h', w'); G stacked grids (B, T, G, h', w') -> (B T, G, h', w').
       Shape s = upperCodes.getShape();
-      u = upperCodes.reshape(-1, s.get(2), s.get(3));
+      u = upperCodes.reshape(new Shape(-1).addAll(s.slice(2)));
     }
     return new PriorCondition(l, u, null);
   }

@@ -8,5 +8,6 @@ public final class QuantizerPlugin extends VqPluginModule {
   protected void configure() {
     quantizer("standard", StandardQuantizerFactory.class);
     quantizer("ema", EmaQuantizerFactory.class);
+    quantizer("residual", ResidualQuantizerFactory.class);
   }
 }

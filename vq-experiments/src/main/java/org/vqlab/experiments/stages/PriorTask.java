@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.vqlab.core.codes.CodeBatch;
 import org.vqlab.core.nn.ScalarOps;
@@ -26,11 +27,18 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
   private static final double LN2 = Math.log(2);
   private final CodePrior prior;
   private final int level;
+  private final List<Integer> stages;
 
-  /** {@code level} indexes the store's levels, 0 = top. */
+  /** {@code level} indexes the store's levels, 0 = top; every level single codes (stage 0). */
   public PriorTask(CodePrior prior, int level) {
+    this(prior, level, java.util.Collections.nCopies(level + 1, 0));
+  }
+
+  /** {@code stages}: the stage of each of the store's levels ({@code CodeLevel#stage}). */
+  public PriorTask(CodePrior prior, int level, List<Integer> stages) {
     this.prior = prior;
     this.level = level;
+    this.stages = List.copyOf(stages);
   }
 
   public CodePrior prior() {
@@ -44,7 +52,7 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
 
   /** What the prior of this level sees besides its own codes. */
   public PriorCondition condition(CodeBatch batch) {
-    return PriorCondition.ofLevel(batch.labels(), batch.levels(), level);
+    return PriorCondition.ofGrid(batch.labels(), batch.levels(), stages, level);
   }
 
   @Override

@@ -8,4 +8,9 @@ public final class StageFailure extends RuntimeException {
   public StageFailure(String message) {
     super(message);
   }
+
+  /** The same, keeping the exception that caused it for the run's log. */
+  public StageFailure(String message, Throwable cause) {
+    super(message, cause);
+  }
 }
