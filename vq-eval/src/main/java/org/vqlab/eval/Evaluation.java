@@ -83,8 +83,11 @@ public final class Evaluation {
         ReportMarkdown.render(report).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A figure's path relative to the run directory. A metric returns the path it wrote to, which
+   * is relative to the working directory when the run directory is (the default output_dir).
+   */
   private static Path relativize(Path run, Path figure) {
-    Path abs = figure.isAbsolute() ? figure : run.resolve(figure);
-    return run.toAbsolutePath().normalize().relativize(abs.toAbsolutePath().normalize());
+    return run.toAbsolutePath().normalize().relativize(figure.toAbsolutePath().normalize());
   }
 }

@@ -145,9 +145,12 @@ public final class TrainPriorStage implements Launch.StageBody {
     Trainer<CodeBatch> trainer = new Trainer<>(config, task, train, s -> sampler.batchAtStep(s - 1), test,
         run.manager(), launch.engine(), seed, new Checkpoints(dir, config.keepLast()), header, listeners);
     if (resume) {
-      trainer.restoreLatest().ifPresentOrElse(
+      Checkpoints.Scan scan = trainer.restoreLatest();
+      scan.corrupt().forEach(f -> LOG.warn("prior {}: skipped corrupt checkpoint {} (bad magic,"
+          + " version or CRC)", level.name(), f));
+      scan.newest().ifPresentOrElse(
           from -> LOG.info("prior {}: resuming from {} (step {})", level.name(), from, trainer.step()),
-          () -> LOG.info("prior {}: no checkpoint yet, training from the start", level.name()));
+          () -> LOG.info("prior {}: no intact checkpoint yet, training from the start", level.name()));
     }
     LOG.info("prior {}: K={} grid {}x{}, {} frame(s) per item ({}), {} train / {} test items, {} steps"
         + " of batch {}", level.name(), level.numCodes(), level.height(), level.width(),

@@ -34,6 +34,7 @@ import org.vqlab.experiments.listeners.ProgressListener;
 import org.vqlab.experiments.listeners.ReconstructionGridListener;
 import org.vqlab.experiments.listeners.TrackingListener;
 import org.vqlab.experiments.run.Launch;
+import org.vqlab.experiments.run.RunArtifacts;
 
 /**
  * {@code vq train}: builds the dataset and the model plugins the config names, and trains the
@@ -110,8 +111,12 @@ public final class TrainStage implements Launch.StageBody {
           test, manager, launch.engine(), launch.launchConfig().seed(),
           new Checkpoints(runDir.resolve(CHECKPOINTS), config.keepLast()), header, listeners);
       if (resume) {
-        Path from = trainer.restoreLatest().orElseThrow(() -> new StageFailure(
-            "nothing to resume in " + runDir.resolve(CHECKPOINTS) + ": no intact checkpoint"));
+        Checkpoints.Scan scan = trainer.restoreLatest();
+        scan.corrupt().forEach(f -> LOG.warn("skipped corrupt checkpoint {} (bad magic, version or"
+            + " CRC)", f));
+        Path from = scan.newest().orElseThrow(() -> new StageFailure(
+            "nothing to resume in " + runDir.resolve(CHECKPOINTS) + ": no intact checkpoint"
+            + RunArtifacts.corruptNote(scan)));
         LOG.info("resuming from {} (step {})", from, trainer.step());
       }
       Trainer.Result result = trainer.fit();
