@@ -8,4 +8,9 @@ public final class StageFailure extends RuntimeException {
   public StageFailure(String message) {
     super(message);
   }
+
+  /** A failure whose cause was recorded, with its stack trace, in the run's log.txt. */
+  public StageFailure(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -34,6 +34,7 @@ import org.vqlab.experiments.listeners.ProgressListener;
 import org.vqlab.experiments.listeners.ReconstructionGridListener;
 import org.vqlab.experiments.listeners.TrackingListener;
 import org.vqlab.experiments.run.Launch;
+import org.vqlab.experiments.tracking.DatasetInputs;
 import org.vqlab.experiments.run.RunArtifacts;
 
 /**
@@ -119,7 +120,11 @@ public final class TrainStage implements Launch.StageBody {
             + RunArtifacts.corruptNote(scan)));
         LOG.info("resuming from {} (step {})", from, trainer.step());
       }
+      launch.tracking().logDataset(DatasetInputs.of(launch.section("dataset"), built.train(),
+          built.test()));
+      long started = System.nanoTime();
       Trainer.Result result = trainer.fit();
+      launch.tracking().logLaunchMetric("train/time_seconds", (System.nanoTime() - started) / 1e9);
       if (!result.completed()) {
         String last = trainer.checkpoints().latestIntact().map(Path::toString).orElse("none");
         throw new StageFailure("training stopped: " + result.stopReason()
