@@ -96,6 +96,8 @@ public final class TrainPriorStage implements Launch.StageBody {
         LOG.info(String.format("prior %s (step %d): test %.4f bits/code (%.4f nats); unigram %.4f"
             + " bits/code; log2 K = %.4f", r.level(), r.step(), r.bitsPerCode(), r.natsPerCode(),
             r.unigramBitsPerCode(), r.log2K()));
+        // The prior's headline number, on the launch's run for comparing launches.
+        launch.tracking().logLaunchMetric("prior/" + r.level() + "/test/bits_per_code", r.bitsPerCode());
         if (!Double.isNaN(r.bitsPerCodeWithoutPast())) {
           LOG.info(String.format("prior %s: test %.4f bits/code given the past, %.4f without it",
               r.level(), r.bitsPerCode(), r.bitsPerCodeWithoutPast()));
