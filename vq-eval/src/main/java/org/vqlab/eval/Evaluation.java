@@ -57,17 +57,18 @@ public final class Evaluation {
       figures.add(SAMPLES);
     } else if (!video.isEmpty()) {
       figures.addAll(video);
-    } else if (context.model().map(m -> m.quantizers().isEmpty()).orElse(false)) {
-      missing.put("samples", "not applicable: vq sample draws codes from a prior, and the model has a"
-          + " continuous latent");
+    } else if (context.model().map(m -> m.quantizers().isEmpty()
+        && !(m instanceof org.vqlab.core.model.LatentPriorSampling)).orElse(false)) {
+      missing.put("samples", "not applicable: the model has a continuous latent without a prior of"
+          + " its own to sample from");
     } else {
       missing.put("samples", "no " + SAMPLES + ": run `vq sample run=" + run + "`");
     }
     Optional<Path> metricsFile = context.trainingMetrics().filter(Files::isRegularFile);
     Map<String, TrainingCurves.Series> losses = metricsFile.isEmpty() ? Map.of()
-        : TrainingCurves.read(metricsFile.get(), "train", TrainingCurves.LOSSES);
-    if (!losses.isEmpty()) {
-      TrainingCurves.writePng(run.resolve(LOSS_CURVES), "training losses", losses, true);
+        : TrainingCurves.read(metricsFile.get(), "train", TrainingCurves.PLOTTED);
+    if (losses.keySet().stream().anyMatch(TrainingCurves.LOSSES)) {
+      TrainingCurves.writePanels(run.resolve(LOSS_CURVES), "training", losses);
       figures.add(LOSS_CURVES);
     } else {
       missing.put("training_curves", "no training losses tracked in " + RunLayout.METRICS);
@@ -83,8 +84,11 @@ public final class Evaluation {
         ReportMarkdown.render(report).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A figure's path relative to the run directory. A metric returns the path it wrote to, which
+   * is relative to the working directory when the run directory is (the default output_dir).
+   */
   private static Path relativize(Path run, Path figure) {
-    Path abs = figure.isAbsolute() ? figure : run.resolve(figure);
-    return run.toAbsolutePath().normalize().relativize(abs.toAbsolutePath().normalize());
+    return run.toAbsolutePath().normalize().relativize(figure.toAbsolutePath().normalize());
   }
 }

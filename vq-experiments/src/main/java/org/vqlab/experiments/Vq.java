@@ -53,8 +53,12 @@ public final class Vq implements Runnable {
         errors.flush();
         return 1;
       }
-      errors.println("error: " + e);
-      e.printStackTrace(errors);
+      // Not from a launch (no run directory, so no log.txt): an expected failure such as an
+      // unreadable file gets its message; anything else is a bug and keeps its trace.
+      errors.println("error: " + message(e));
+      if (!(e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException)) {
+        e.printStackTrace(errors);
+      }
       errors.flush();
       return 1;
     });
@@ -65,6 +69,12 @@ public final class Vq implements Runnable {
       out.flush();
       err.flush();
     }
+  }
+
+  /** What went wrong, in the exception's own words (its type only when it has none). */
+  public static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
   /** Prints VQLab's version. */

@@ -24,7 +24,11 @@ class EvalStageTest {
   Path out;
 
   private Path train(String name, String... more) throws IOException {
-    List<String> a = new ArrayList<>(List.of("train", "name=" + name, "output_dir=" + out,
+    return launch("train", name, more);
+  }
+
+  private Path launch(String command, String name, String... more) throws IOException {
+    List<String> a = new ArrayList<>(List.of(command, "name=" + name, "output_dir=" + out,
         "dataset.subset=512", "model.channels=16", "model.residual_channels=8",
         "quantizer.num_codes=32", "quantizer.code_dim=8", "trainer.batch_size=32",
         "trainer.max_steps=12", "trainer.eval_every=6", "trainer.eval_batches=2",
@@ -123,10 +127,25 @@ class EvalStageTest {
 
   @Test
   void vaeReportsTheNegativeElboAndTheImportanceWeightedBound() throws Exception {
-    Path run = train("vae", "model=vae", "model.latent_dim=4", "trainer.max_steps=4",
-        "trainer.eval_every=4", "trainer.checkpoint_every=4");
-    eval(run, "eval.max_items=64", "eval.batch_size=32", "eval.bits_per_dim.iwae_samples=8");
+    // The pipeline trains, samples from the VAE's own N(0, I) prior and evaluates.
+    Path run = launch("pipeline", "vae", "model=vae", "model.latent_dim=4", "trainer.max_steps=4",
+        "trainer.eval_every=4", "trainer.checkpoint_every=4", "sample.n=9", "eval.max_items=64",
+        "eval.batch_size=32", "eval.bits_per_dim.iwae_samples=8");
     JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
+    java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(run.resolve("samples/samples.png").toFile());
+    assertTrue(grid.getWidth() > 3 * 28 && grid.getHeight() > 3 * 28 && grid.getWidth() == grid.getHeight(),
+        grid.getWidth() + " x " + grid.getHeight());
+    List<String> figures = new ArrayList<>();
+    report.path("figures").forEach(f -> figures.add(f.asText()));
+    assertTrue(figures.contains("samples/samples.png"), figures.toString());
+    assertTrue(Files.readString(run.resolve("report.md")).contains("![samples/samples.png](samples/samples.png)"));
+    assertFalse(report.path("missing").has("samples"), report.path("missing").toString());
+    // The same seed draws the same samples; another seed other ones.
+    byte[] first = Files.readAllBytes(run.resolve("samples/samples.png"));
+    assertEquals(0, VqRun.of("sample", "run=" + run, "sample.n=9").exitCode());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(first, Files.readAllBytes(run.resolve("samples/samples.png")));
+    assertEquals(0, VqRun.of("sample", "run=" + run, "sample.n=9", "sample.seed=7").exitCode());
+    assertFalse(java.util.Arrays.equals(first, Files.readAllBytes(run.resolve("samples/samples.png"))));
     double elbo = value(report, "bits_per_dim", "bits_per_dim/negative_elbo");
     double iwae = value(report, "bits_per_dim", "bits_per_dim/iwae");
     assertTrue(elbo > 0 && elbo < 16, "negative ELBO " + elbo);
@@ -134,9 +153,6 @@ class EvalStageTest {
     assertTrue(iwae < elbo + 0.02, "iwae " + iwae + " vs " + elbo);
     // The reported bound is the tighter of the two.
     assertEquals(Math.min(elbo, iwae), value(report, "bits_per_dim", "bits_per_dim/total"), 1e-12);
-    // The samples of a code prior do not apply to a continuous latent.
-    assertTrue(report.path("missing").path("samples").asText().startsWith("not applicable"),
-        report.path("missing").toString());
     assertTrue(report.path("metrics").path("codebook_usage").path("missing").path("codebook_usage")
         .asText().startsWith("not applicable"));
     assertFalse(report.path("missing").has("prior/bottom"));

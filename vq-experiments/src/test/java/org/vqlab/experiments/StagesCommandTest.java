@@ -211,6 +211,59 @@ class StagesCommandTest {
     assertEquals(1, prior.exitCode(), prior.err());
   }
 
+  @Test
+  void everyCheckpointCorruptIsNamedNotTakenForAnUntrainedRun() throws Exception {
+    Path dir = copyRun("all_corrupt");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir.resolve("checkpoints/train"))) {
+      files = s.filter(p -> p.toString().endsWith(".ckpt")).sorted().toList();
+    }
+    assertTrue(files.size() >= 2, files.toString());
+    for (Path f : files) {
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+        raf.setLength(raf.length() / 2);
+      }
+    }
+    VqRun encode = vq("encode", dir, List.of());
+    assertEquals(1, encode.exitCode(), encode.err());
+    assertTrue(encode.err().contains("no intact autoencoder checkpoint in " + dir.resolve("checkpoints/train")
+        + ": every checkpoint there is corrupt (bad magic, version or CRC): "), encode.err());
+    for (Path f : files) {
+      assertTrue(encode.err().contains(f.toString()), f + " not named in: " + encode.err());
+    }
+    assertTrue(!encode.err().contains("run `vq train` first"), encode.err());
+  }
+
+  /** Runs {@code vq} in its own JVM, as a user would from the shell; returns exit code and stderr. */
+  private static VqRun shell(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-Dvqlab.home=" + System.getProperty("vqlab.home"), "-cp", System.getProperty("java.class.path"),
+        Vq.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return new VqRun(p.waitFor(), "", err);
+  }
+
+  @Test
+  void anExpectedErrorPrintsItsMessageAndKeepsTheTraceInTheLog() throws Exception {
+    Path dir = copyRun("truncated_codes");
+    Path codes = dir.resolve("codes/train.vqc");
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(codes.toFile(), "rw")) {
+      raf.setLength(raf.length() - 100);
+    }
+    VqRun prior = shell("train-prior", "run=" + dir, "prior.trainer.max_steps=2");
+    assertEquals(1, prior.exitCode(), prior.err());
+    assertTrue(prior.err().contains("error: " + codes), prior.err());
+    assertTrue(prior.err().contains("truncated or corrupt; encode again"), prior.err());
+    for (String line : prior.err().split("\\R")) {
+      assertTrue(!line.startsWith("\tat ") && !line.contains("Exception"), "a stack trace on the console: "
+          + prior.err());
+    }
+    String log = Files.readString(dir.resolve("log.txt"));
+    assertTrue(log.contains("java.io.IOException: " + codes) && log.contains("\tat org.vqlab."), log);
+  }
+
   /** A checkpoint after its JSON header: parameters and Adam state (CRC excluded). */
   static byte[] parametersAndOptimiser(Path ckpt) throws IOException {
     try (DataInputStream in = new DataInputStream(Files.newInputStream(ckpt))) {

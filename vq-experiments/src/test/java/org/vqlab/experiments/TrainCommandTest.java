@@ -92,6 +92,23 @@ class TrainCommandTest {
     assertArrayEquals(a, b, "parameters and optimiser state after 8 steps differ");
   }
 
+  @Test
+  void resumeTakesAnIntactBestWhenTheStepFileIsTruncated() throws Exception {
+    // Checkpoints at 4 (also best.ckpt, the eval at 4 being the first): step-00000004 truncated.
+    assertEquals(0, VqRun.of(args("truncated", 4).toArray(String[]::new)).exitCode());
+    Path run = onlyRun("truncated");
+    Path step4 = run.resolve("checkpoints/train/step-00000004.ckpt");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(step4.toFile(), "rw")) {
+      f.setLength(f.length() / 2);
+    }
+    VqRun resumed = VqRun.of("train", "resume=" + run, "trainer.max_steps=6");
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    String log = Files.readString(run.resolve("log.txt"));
+    assertTrue(log.contains("skipped corrupt checkpoint " + step4), log);
+    assertTrue(log.contains("resuming from " + run.resolve("checkpoints/train/best.ckpt") + " (step 4)"), log);
+    assertTrue(Files.exists(run.resolve("checkpoints/train/step-00000006.ckpt")));
+  }
+
   /** The checkpoint after its JSON header: parameters, EMA buffers, Adam state (CRC excluded). */
   private static byte[] parametersAndOptimiser(Path ckpt) throws IOException {
     try (DataInputStream in = new DataInputStream(Files.newInputStream(ckpt))) {

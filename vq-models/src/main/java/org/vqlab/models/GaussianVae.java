@@ -19,6 +19,7 @@ import org.vqlab.core.data.PixelNormalization;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.AutoencoderOutput;
 import org.vqlab.core.model.ImportanceWeightedBound;
+import org.vqlab.core.model.LatentPriorSampling;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.models.likelihood.DecoderLikelihood;
 import org.vqlab.models.nn.ConvStacks;
@@ -33,13 +34,16 @@ import org.vqlab.core.nn.ScalarOps;
  * negative ELBO in nats per dimension; with mse it weighs the KL against the scaled squared error.
  */
 public final class GaussianVae extends AbstractBlock implements Autoencoder,
-    ImportanceWeightedBound {
+    ImportanceWeightedBound, LatentPriorSampling {
   private final int latentDim;
   private final SequentialBlock encoder;
   private final Conv2d posterior;
   private final SequentialBlock decoder;
   private final DecoderLikelihood likelihood;
   private final PixelNormalization normalization;
+  /** The latent map's (h, w), known once the block is initialised. */
+  private long latentHeight;
+  private long latentWidth;
 
   public GaussianVae(Shape imageShape, int latentDim, int channels, int residualChannels,
       int residualBlocks, int downsample, DecoderLikelihood likelihood,
@@ -178,5 +182,18 @@ public final class GaussianVae extends AbstractBlock implements Autoencoder,
     Shape h = encoder.getOutputShapes(inputShapes)[0];
     posterior.initialize(manager, dataType, h);
     decoder.initialize(manager, dataType, new Shape(h.get(0), latentDim, h.get(2), h.get(3)));
+    latentHeight = h.get(2);
+    latentWidth = h.get(3);
+  }
+
+  /** z ~ N(0, temperature^2 I) of shape (n, latentDim, h, w), decoded to its reconstruction. */
+  @Override
+  public NDArray sampleFromPrior(ParameterStore ps, NDManager manager, int n, double temperature) {
+    if (latentHeight == 0) {
+      throw new IllegalStateException("the VAE is not initialised");
+    }
+    NDArray z = manager.randomNormal(0f, (float) temperature,
+        new Shape(n, latentDim, latentHeight, latentWidth), DataType.FLOAT32);
+    return decodeCodes(ps, new NDList(z));
   }
 }

@@ -104,14 +104,14 @@ public final class Cifar10Dataset extends ByteItemDataset {
         }
       }
     }
-    Path dir = locations.downloadDir();
+    Path dir = locations.downloadTarget();
     String url = Downloader.url(mirror, archive).toString();
     Path tgz;
     try {
       tgz = Downloader.fetch(mirror, archive, dir, progress);
     } catch (IOException e) {
       throw new DatasetError("CIFAR-10 not found and the download of " + url + " failed ("
-          + e.getMessage() + "). Looked in: " + locations.searchOrder() + " (and their " + SUB_DIR
+          + e.getMessage() + "). " + locations.lookedIn() + " (and their " + SUB_DIR
           + " sub-directories). To place the files by hand: extract " + archive.name()
           + " (binary version) and copy data_batch_1..5.bin and test_batch.bin into one of those "
           + "paths (or set dataset.root or $" + DataLocations.ENV + "), or set dataset.mirror to a "

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a named dataset is looked for, in order: the configured root, {@code $VQLAB_DATA/<name>},
- * system locations (Debian packages), then the download directory ({@code ~/.vqlab/data/<name>}),
- * which is also where missing files are downloaded to.
+ * Where a named dataset is looked for. A configured root is authoritative: it is the only place
+ * searched and the place missing files are downloaded to (data found elsewhere is never used in
+ * its stead). Without one, in order: {@code $VQLAB_DATA/<name>}, system locations (Debian
+ * packages), then the download directory ({@code ~/.vqlab/data/<name>}), which is also where
+ * missing files are downloaded to.
  */
 public record DataLocations(Path root, Path vqlabData, List<Path> systemDirs, Path downloadDir) {
 
@@ -37,17 +39,28 @@ public record DataLocations(Path root, Path vqlabData, List<Path> systemDirs, Pa
             : Paths.get(downloadDir));
   }
 
-  /** Every directory to search, in order, the download directory last. */
+  /** Every directory to search, in order: the root alone when one is named, else the download directory last. */
   public List<Path> searchOrder() {
-    List<Path> dirs = new ArrayList<>();
     if (root != null) {
-      dirs.add(root);
+      return List.of(root);
     }
+    List<Path> dirs = new ArrayList<>();
     if (vqlabData != null) {
       dirs.add(vqlabData);
     }
     dirs.addAll(systemDirs);
     dirs.add(downloadDir);
     return dirs;
+  }
+
+  /** Where missing files are downloaded to: the named root, else the download directory. */
+  public Path downloadTarget() {
+    return root != null ? root : downloadDir;
+  }
+
+  /** "Looked in: [...]" for an error message, saying why only the root was searched when one is named. */
+  public String lookedIn() {
+    return "Looked in: " + searchOrder() + (root == null ? ""
+        : " (dataset.root names " + root + ", so no other location is searched or used)");
   }
 }

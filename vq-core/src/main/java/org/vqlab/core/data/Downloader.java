@@ -30,6 +30,58 @@ final class Downloader {
   }
 
   /**
+   * What went wrong, in words: the JDK's HTTP client reports an unknown host, a refused connection
+   * or a timeout as an exception whose message is often null, with the cause further down.
+   */
+  static String reason(IOException failure, URI url) {
+    String where = url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "unknown host " + url.getHost() + " (no DNS entry or no network)";
+      }
+      if (t instanceof java.net.http.HttpConnectTimeoutException) {
+        return "connecting to " + where + " timed out after "
+            + CLIENT.connectTimeout().map(Duration::toSeconds).orElse(0L) + " s";
+      }
+      if (t instanceof java.net.http.HttpTimeoutException
+          || t instanceof java.net.SocketTimeoutException) {
+        return "no answer from " + where + " in time (" + describe(t) + ")";
+      }
+      if (t instanceof java.net.ConnectException) {
+        // The client says only "ConnectException" for a host that does not resolve, too.
+        if (!resolves(url.getHost())) {
+          return "unknown host " + url.getHost() + " (no DNS entry or no network)";
+        }
+        String detail = describe(t);
+        return "connection to " + where + " refused or unreachable"
+            + (detail == null ? "" : " (" + detail + ")");
+      }
+    }
+    String detail = describe(failure);
+    return detail != null ? detail : failure.getClass().getName();
+  }
+
+  private static boolean resolves(String host) {
+    try {
+      java.net.InetAddress.getByName(host);
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** The first non-blank message along the cause chain, with its exception's name; null if none. */
+  private static String describe(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    return null;
+  }
+
+  /**
    * Downloads {@code file} from {@code mirror} to {@code dir/file.name()}. Throws IOException on a
    * network or HTTP failure, DatasetError when the bytes do not have an expected digest.
    */
@@ -45,6 +97,8 @@ final class Downloader {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while downloading " + url, e);
+    } catch (IOException e) {
+      throw new IOException(reason(e, url), e);
     }
     try (InputStream in = response.body()) {
       if (response.statusCode() != 200) {
@@ -68,7 +122,7 @@ final class Downloader {
       }
     } catch (IOException e) {
       Files.deleteIfExists(part);
-      throw e;
+      throw e.getMessage() == null ? new IOException(reason(e, url), e) : e;
     }
     String digest = Sha256.of(part);
     boolean ok = file.sha256().contains(digest);

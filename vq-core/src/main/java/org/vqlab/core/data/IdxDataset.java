@@ -155,7 +155,7 @@ public final class IdxDataset extends ByteItemDataset {
             + " IDX files, gzipped or not, side by side)");
       }
     }
-    Path dir = locations.downloadDir();
+    Path dir = locations.downloadTarget();
     Map<RemoteFile, Path> got = new LinkedHashMap<>();
     for (RemoteFile f : wanted) {
       try {
@@ -174,7 +174,7 @@ public final class IdxDataset extends ByteItemDataset {
       names.append(names.length() == 0 ? "" : ", ").append(f.name());
     }
     StringBuilder msg = new StringBuilder(catalog.title() + " not found and the download of " + url
-        + " failed (" + cause.getMessage() + "). Looked in: " + locations.searchOrder()
+        + " failed (" + cause.getMessage() + "). " + locations.lookedIn()
         + ". To place the files by hand: ");
     if (catalog.installHint() != null) {
       msg.append(catalog.installHint()).append(", or ");

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What a metric produced: named values (in insertion order, e.g. {@code bits_per_dim/total}),
- * figures it wrote under the run directory, and what it could not compute with the reason (e.g.
+ * figures it wrote under the run directory (each as the path it was written to: absolute, or
+ * relative to the working directory like the run directory itself), and what it could not compute with the reason (e.g.
  * {@code "bits_per_dim/total": "no prior for level top: run vq train-prior"}).
  */
 public record MetricResult(Map<String, MetricValue> values, List<Path> figures,

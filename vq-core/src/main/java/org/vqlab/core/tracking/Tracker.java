@@ -21,6 +21,16 @@ public interface Tracker extends AutoCloseable {
 
   void setTags(Map<String, String> tags);
 
+  /**
+   * A headline result of the whole launch (bits/dim, PSNR, training time), recorded on the
+   * launch's own run so that launches and sweep jobs compare side by side. The stage that
+   * produced it has logged it as one of its metrics already, so by default nothing more is done.
+   */
+  default void logLaunchMetric(String name, double value) {}
+
+  /** The data the launch trains and evaluates on; by default not recorded beyond the config. */
+  default void logDataset(DatasetInput dataset) {}
+
   void stageEnded(RunStatus status);
 
   /** Ends the launch; returns a one-line report of anything that could not be delivered, or "". */

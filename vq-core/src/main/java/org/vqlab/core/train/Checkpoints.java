@@ -68,9 +68,9 @@ public final class Checkpoints {
     Path target = directory.resolve(String.format("step-%08d.ckpt", step));
     writeAtomically(target, out -> write(out, step, headerJson, block, optimizer));
     if (best) {
-      Path tmp = Files.createTempFile(directory, ".best", ".tmp");
-      Files.copy(target, tmp, StandardCopyOption.REPLACE_EXISTING);
-      move(tmp, directory.resolve(BEST));
+      // The copy is forced to disk before the rename, like the step file: otherwise a power loss
+      // can keep the rename and lose the data.
+      writeAtomically(directory.resolve(BEST), out -> Files.copy(target, out));
     }
     List<Path> steps = stepFiles();
     for (int i = 0; i < steps.size() - keepLast; i++) {
@@ -103,6 +103,55 @@ public final class Checkpoints {
   static long stepOf(Path p) {
     Matcher m = STEP_FILE.matcher(p.getFileName().toString());
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /**
+   * What loading found: the newest intact checkpoint, if any, and the corrupt files it passed over
+   * on the way (newest first), to be named to the user.
+   */
+  public record Scan(Optional<Path> newest, List<Path> corrupt) {
+    public Scan {
+      corrupt = List.copyOf(corrupt);
+    }
+  }
+
+  /**
+   * The newest intact checkpoint of all, {@code best.ckpt} included (by the step in its header; a
+   * step file wins a tie), with every corrupt file skipped. A corrupt {@code best.ckpt} is always
+   * listed, as it is lost whichever file is loaded.
+   */
+  public Scan scan() throws IOException {
+    List<Path> corrupt = new ArrayList<>();
+    Path best = directory.resolve(BEST);
+    long bestStep = -1;
+    if (Files.isRegularFile(best)) {
+      if (verify(best)) {
+        bestStep = headerStep(best);
+      } else {
+        corrupt.add(best);
+      }
+    }
+    List<Path> files = stepFiles();
+    for (int i = files.size() - 1; i >= 0; i--) {
+      Path f = files.get(i);
+      if (stepOf(f) < bestStep) {
+        break;
+      }
+      if (verify(f)) {
+        return new Scan(Optional.of(f), corrupt);
+      }
+      corrupt.add(f);
+    }
+    return new Scan(bestStep >= 0 ? Optional.of(best) : Optional.empty(), corrupt);
+  }
+
+  /** The step recorded in an intact checkpoint's header. */
+  private static long headerStep(Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      in.readFully(new byte[MAGIC.length]);
+      in.readInt();
+      return in.readLong();
+    }
   }
 
   /** The newest step checkpoint that passes its CRC, if any. */

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 
@@ -126,13 +125,16 @@ public final class Trainer<B extends Batch> {
     }
   }
 
-  /** Restores from the newest intact checkpoint in the stage's directory, if any. */
-  public Optional<Path> restoreLatest() throws IOException {
-    Optional<Path> latest = checkpoints.latestIntact();
-    if (latest.isPresent()) {
-      restore(latest.get());
+  /**
+   * Restores from the newest intact checkpoint in the stage's directory (best.ckpt included), if
+   * any; the scan names the corrupt files passed over, for the stage to report.
+   */
+  public Checkpoints.Scan restoreLatest() throws IOException {
+    Checkpoints.Scan scan = checkpoints.scan();
+    if (scan.newest().isPresent()) {
+      restore(scan.newest().get());
     }
-    return latest;
+    return scan;
   }
 
   /** Trains from the current step to {@code max_steps}. */

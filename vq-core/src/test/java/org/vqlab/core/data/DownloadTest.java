@@ -67,7 +67,7 @@ class DownloadTest {
     }
     Path downloads = tmp.resolve("cache");
     IdxDataset d = IdxDataset.builder(IdxDataset.FASHION_MNIST).optSplit(Split.TEST)
-        .optLocations(new DataLocations(tmp.resolve("empty-root"), null, List.of(), downloads))
+        .optLocations(new DataLocations(null, tmp.resolve("empty-env"), List.of(), downloads))
         .optMirror(mirror("/fm/")).build();
     d.prepare(null);
     assertEquals(10000, d.size());
@@ -117,17 +117,16 @@ class DownloadTest {
 
   @Test
   void failedDownloadNamesUrlTriedPathsAndManualSteps() {
-    Path root = tmp.resolve("my-root");
     Path env = tmp.resolve("env/fashion_mnist");
     Path system = tmp.resolve("usr-share");
     Path downloads = tmp.resolve("cache");
     IdxDataset d = IdxDataset.builder(IdxDataset.FASHION_MNIST)
-        .optLocations(new DataLocations(root, env, List.of(system), downloads))
+        .optLocations(new DataLocations(null, env, List.of(system), downloads))
         .optMirror(mirror("/missing/")).build();
     DatasetError e = assertThrows(DatasetError.class, () -> d.prepare(null));
     String m = e.getMessage();
     assertTrue(m.contains("download of " + mirror("/missing/") + "train-images-idx3-ubyte.gz failed (HTTP 404"), m);
-    assertTrue(m.contains("Looked in: [" + root + ", " + env + ", " + system + ", " + downloads + "]"), m);
+    assertTrue(m.contains("Looked in: [" + env + ", " + system + ", " + downloads + "]"), m);
     assertTrue(m.contains("apt-get install dataset-fashion-mnist"), m);
     assertTrue(m.contains("copy the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
         + "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz"), m);
@@ -135,10 +134,82 @@ class DownloadTest {
 
   @Test
   void searchOrderUsesVqlabDataThenSystemThenDownloads() {
-    DataLocations l = DataLocations.standard("mnist", "/r", null, List.of(Path.of("/sys")),
+    DataLocations l = DataLocations.standard("mnist", null, null, List.of(Path.of("/sys")),
         Map.of("VQLAB_DATA", "/data"));
-    assertEquals(List.of(Path.of("/r"), Path.of("/data/mnist"), Path.of("/sys"),
+    assertEquals(List.of(Path.of("/data/mnist"), Path.of("/sys"),
         Path.of(System.getProperty("user.home"), ".vqlab", "data", "mnist")), l.searchOrder());
+    DataLocations rooted = DataLocations.standard("mnist", "/r", "/d", List.of(Path.of("/sys")),
+        Map.of("VQLAB_DATA", "/data"));
+    assertEquals(List.of(Path.of("/r")), rooted.searchOrder());
+    assertEquals(Path.of("/r"), rooted.downloadTarget());
+  }
+
+  @Test
+  void aNamedRootIsAuthoritativeEvenWhenTheDataIsElsewhere() throws IOException {
+    // The files sit in a system directory, but the user named another root: fail naming it.
+    Path system = tmp.resolve("usr-share");
+    Files.createDirectories(system);
+    for (String f : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+      Files.copy(FashionMnistFiles.require().resolve(f), system.resolve(f));
+    }
+    Path root = tmp.resolve("does-not-exist");
+    IdxDataset d = IdxDataset.builder(IdxDataset.FASHION_MNIST).optSplit(Split.TEST)
+        .optLocations(new DataLocations(root, null, List.of(system), tmp.resolve("cache")))
+        .optMirror(mirror("/missing/")).build();
+    DatasetError e = assertThrows(DatasetError.class, () -> d.prepare(null));
+    assertTrue(e.getMessage().contains("Looked in: [" + root + "] (dataset.root names " + root
+        + ", so no other location is searched or used)"), e.getMessage());
+  }
+
+  @Test
+  void aNamedRootReceivesTheDownload() throws IOException {
+    Path src = FashionMnistFiles.require();
+    for (String f : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+      served.put("/fm/" + f, Files.readAllBytes(src.resolve(f)));
+    }
+    Path root = tmp.resolve("new-root");
+    IdxDataset d = IdxDataset.builder(IdxDataset.FASHION_MNIST).optSplit(Split.TEST)
+        .optLocations(new DataLocations(root, null, List.of(), tmp.resolve("cache")))
+        .optMirror(mirror("/fm/")).build();
+    d.prepare(null);
+    assertEquals(root.resolve("t10k-images-idx3-ubyte.gz"), d.imagesFile());
+    assertFalse(Files.exists(tmp.resolve("cache")));
+  }
+
+  @Test
+  void refusedConnectionIsNamedAsTheReason() throws IOException {
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    String m = failure("http://127.0.0.1:" + port + "/fm/");
+    assertTrue(m.contains("failed (connection to 127.0.0.1:" + port + " refused or unreachable"), m);
+    assertTrue(m.contains("apt-get install dataset-fashion-mnist"), m);
+    assertFalse(m.contains("null"), m);
+  }
+
+  @Test
+  void unknownHostIsNamedAsTheReason() {
+    // RFC 2606 reserves .invalid: it never resolves.
+    String m = failure("http://fashion-mnist.invalid/fm/");
+    assertTrue(m.contains("failed (unknown host fashion-mnist.invalid"), m);
+    assertTrue(m.contains("or set dataset.mirror to a reachable copy"), m);
+  }
+
+  @Test
+  void timeoutsAreNamedAsTheReason() {
+    java.net.URI url = java.net.URI.create("http://10.0.0.1:8080/x.gz");
+    assertEquals("connecting to 10.0.0.1:8080 timed out after 20 s", Downloader.reason(
+        new IOException(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out")), url));
+    assertEquals("no answer from 10.0.0.1:8080 in time (HttpTimeoutException: request timed out)",
+        Downloader.reason(new java.net.http.HttpTimeoutException("request timed out"), url));
+  }
+
+  private String failure(String mirror) {
+    IdxDataset d = IdxDataset.builder(IdxDataset.FASHION_MNIST).optSplit(Split.TEST)
+        .optLocations(new DataLocations(null, null, List.of(), tmp.resolve("cache")))
+        .optMirror(mirror).build();
+    return assertThrows(DatasetError.class, () -> d.prepare(null)).getMessage();
   }
 
   @Test

@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes checkpoints of a ~16 MB block in a loop until killed; {@link CheckpointKillTest} kills it
- * with SIGKILL at random moments.
+ * Writes checkpoints of a ~16 MB block in a loop (every even step also as best.ckpt), printing
+ * {@code saved <step> best|step} after each completed save, until killed or, with a third
+ * argument, after that many saves. {@link CheckpointKillTest} kills it with SIGKILL.
  */
 public final class CheckpointWriterMain {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     long firstStep = Long.parseLong(args[1]);
+    long saves = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
     try (NDManager m = NDManager.newBaseManager()) {
       Block block = Linear.builder().setUnits(2048).build();
       block.initialize(m, DataType.FLOAT32, new Shape(1, 2048));
@@ -25,8 +27,11 @@ public final class CheckpointWriterMain {
       block.getParameters().forEach(p -> params.add(p.getValue()));
       AdamOptimizer adam = new AdamOptimizer(params, c, m);
       Checkpoints checkpoints = new Checkpoints(dir, 3);
-      for (long step = firstStep; ; step++) {
-        checkpoints.save(step, "{\"step\":" + step + "}", block, adam, step % 2 == 0);
+      for (long step = firstStep; step - firstStep < saves; step++) {
+        boolean best = step % 2 == 0;
+        checkpoints.save(step, "{\"step\":" + step + "}", block, adam, best);
+        System.out.println("saved " + step + (best ? " best" : " step"));
+        System.out.flush();
       }
     }
   }

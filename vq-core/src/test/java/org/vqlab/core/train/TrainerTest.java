@@ -115,7 +115,7 @@ class TrainerTest {
       Engine.getInstance().setRandomSeed(99); // a different initialisation, overwritten by the checkpoint
       LinearTask task = new LinearTask(m, -1);
       Trainer<LabeledBatch> t = trainer(m, task, 12, dir.resolve("b"), List.of());
-      assertEquals(6, Checkpoints.stepOf(t.restoreLatest().orElseThrow()));
+      assertEquals(6, Checkpoints.stepOf(t.restoreLatest().newest().orElseThrow()));
       assertEquals(6, t.step());
       t.fit();
       resumed = weights(task);

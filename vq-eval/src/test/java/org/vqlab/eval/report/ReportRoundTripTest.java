@@ -78,6 +78,52 @@ class ReportRoundTripTest {
   }
 
   @Test
+  void figuresOfARelativeRunDirectoryAreLinkedRelativeToTheReport() throws Exception {
+    // The default output_dir (outputs) is relative: metrics write to <relative run>/figures/...
+    Path relative = Path.of("target", "relative-runs", java.util.UUID.randomUUID().toString());
+    assertTrue(!relative.isAbsolute());
+    Files.createDirectories(relative.resolve("samples"));
+    Files.write(relative.resolve("samples/samples.png"), new byte[] {1});
+    org.vqlab.core.metric.Metric writesAFigure = new org.vqlab.core.metric.Metric() {
+      @Override
+      public String name() {
+        return "reconstruction";
+      }
+
+      @Override
+      public MetricResult evaluate(org.vqlab.core.metric.EvaluationContext context) {
+        Path png = context.runDirectory().resolve("figures/eval/reconstructions.png");
+        try {
+          Files.createDirectories(png.getParent());
+          Files.write(png, new byte[] {1});
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return new MetricResult(Map.of(), List.of(png), Map.of());
+      }
+    };
+    org.vqlab.eval.RunEvaluation context = new org.vqlab.eval.RunEvaluation(relative, null, null,
+        java.util.Optional.empty(), java.util.Optional.empty(), List.of(), java.util.Optional.empty(),
+        1, 1, 0, Map.of());
+    EvaluationReport report = Evaluation.run(context, List.of(writesAFigure), "default", Map.of(),
+        null, null);
+    assertEquals(List.of("figures/eval/reconstructions.png", "samples/samples.png"), report.figures());
+    assertEquals(List.of(Path.of("figures/eval/reconstructions.png")),
+        report.metrics().get("reconstruction").figures());
+    String md = ReportMarkdown.render(report);
+    assertTrue(md.contains("![figures/eval/reconstructions.png](figures/eval/reconstructions.png)"), md);
+    assertTrue(md.contains("![samples/samples.png](samples/samples.png)"), md);
+    // Every link of the report resolves from the run directory.
+    java.util.regex.Matcher links = java.util.regex.Pattern.compile("\\]\\(([^)]+)\\)").matcher(md);
+    int count = 0;
+    while (links.find()) {
+      assertTrue(Files.isRegularFile(relative.resolve(links.group(1))), links.group(1));
+      count++;
+    }
+    assertEquals(2, count);
+  }
+
+  @Test
   void comparisonTabulatesRunsSideBySide() throws Exception {
     Path a = Files.createDirectories(run.resolve("2026-01-01_10-00-00"));
     Path b = Files.createDirectories(run.resolve("2026-01-02_10-00-00"));

@@ -10,6 +10,7 @@ import org.vqlab.core.tracking.RunStatus;
 import org.vqlab.experiments.Vq;
 import org.vqlab.experiments.multirun.Multirun;
 import org.vqlab.experiments.run.Launch;
+import org.vqlab.experiments.stages.StageFailure;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -95,15 +96,20 @@ public abstract class StageCommand implements Callable<Integer> {
         : Launch.start(name, configArgs, runDir, commandLine);
     try {
       runStages(launch);
-    } catch (ConfigError e) {
+    } catch (ConfigError | StageFailure e) {
+      launch.recordFailure(e);
       launch.finish(RunStatus.FAILED);
       throw e;
     } catch (InterruptedException e) {
+      launch.recordFailure(e);
       launch.finish(RunStatus.KILLED);
       throw e;
     } catch (Exception | Error e) {
+      // Anything else (an unreadable file, a bug): the trace goes to log.txt, the console gets
+      // the message and where the trace is.
+      launch.recordFailure(e);
       launch.finish(RunStatus.FAILED);
-      throw e;
+      throw new StageFailure(Vq.message(e) + " (the stack trace is in " + launch.logFile() + ")", e);
     }
     launch.close();
     spec.commandLine().getOut().println(launch.directory().path());

@@ -95,7 +95,9 @@ public final class StageCommands {
         launch.stage(SampleStage.NAME, new SampleStage());
       } else {
         LoggerFactory.getLogger(Pipeline.class).info("the model '{}' has a continuous latent:"
-            + " no codes to encode, no prior, no samples from a prior; evaluating it", launch.section("model").type());
+            + " no codes to encode and no code prior; sampling from its own latent prior",
+            launch.section("model").type());
+        launch.stage(SampleStage.NAME, new SampleStage());
       }
       launch.stage(EvalStage.NAME, new EvalStage());
     }

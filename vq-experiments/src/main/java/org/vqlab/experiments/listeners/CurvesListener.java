@@ -39,10 +39,11 @@ public final class CurvesListener implements TrainingListener {
     Path metrics = runDir.resolve(RunDirectory.METRICS);
     Path figures = runDir.resolve("figures");
     try {
-      Map<String, TrainingCurves.Series> losses = TrainingCurves.read(metrics, stage,
-          n -> n.startsWith(prefix) && TrainingCurves.LOSSES.test(n));
+      // One panel per quantity group: losses, codebook terms, usage, learning rate and gradient norm.
+      Map<String, TrainingCurves.Series> curves = TrainingCurves.read(metrics, stage,
+          n -> n.startsWith(prefix) && TrainingCurves.PLOTTED.test(n));
       Path lossFile = figures.resolve(figureName + "_losses.png");
-      TrainingCurves.writePng(lossFile, figureName + ": losses", losses, true);
+      TrainingCurves.writePanels(lossFile, figureName, curves);
       tracking.logArtifact(lossFile, "figures");
       Map<String, TrainingCurves.Series> usage = TrainingCurves.read(metrics, stage,
           n -> n.startsWith(prefix) && TrainingCurves.CODEBOOK_USAGE.test(n));

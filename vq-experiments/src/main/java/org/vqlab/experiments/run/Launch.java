@@ -327,6 +327,23 @@ public final class Launch implements AutoCloseable {
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logAppender);
   }
 
+  /**
+   * Writes {@code failure} with its stack trace to the run's log.txt only: the console gets the
+   * message from the command line, a trace is for whoever debugs the run.
+   */
+  public void recordFailure(Throwable failure) {
+    if (logAppender != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+      Logger logger = ctx.getLogger(Launch.class);
+      logAppender.doAppend(new ch.qos.logback.classic.spi.LoggingEvent(Logger.class.getName(), logger,
+          ch.qos.logback.classic.Level.ERROR, command + " failed: " + failure, failure, null));
+    }
+  }
+
+  /** The run's log file. */
+  public Path logFile() {
+    return directory.resolve(RunDirectory.LOG);
+  }
+
   private void stopLogFile() {
     if (logAppender != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logAppender);

@@ -68,9 +68,17 @@ public final class RunArtifacts implements AutoCloseable {
    */
   public static RunArtifacts open(Path run, Section root, PluginRegistry registry, Device device)
       throws IOException {
-    Path checkpoint = trainedCheckpoint(run.resolve(RunLayout.TRAIN_CHECKPOINTS)).orElseThrow(() ->
-        new StageFailure("no trained autoencoder in " + run.resolve(RunLayout.TRAIN_CHECKPOINTS)
-            + ": run `vq train` first (or `vq train resume=" + run + "` to finish it)"));
+    Path dir = run.resolve(RunLayout.TRAIN_CHECKPOINTS);
+    Optional<Path> trained = trainedCheckpoint(dir);
+    if (trained.isEmpty()) {
+      Checkpoints.Scan scan = new Checkpoints(dir, Integer.MAX_VALUE).scan();
+      throw new StageFailure(scan.corrupt().isEmpty()
+          ? "no trained autoencoder in " + dir + ": run `vq train` first (or `vq train resume="
+              + run + "` to finish it)"
+          : "no intact autoencoder checkpoint in " + dir + corruptNote(scan) + "; retrain with"
+              + " `vq train` (the corrupt files are left in place for inspection)");
+    }
+    Path checkpoint = trained.get();
     TrainStage.Built built = TrainStage.build(root, registry, device);
     long step;
     try {
@@ -80,6 +88,16 @@ public final class RunArtifacts implements AutoCloseable {
       throw e;
     }
     return new RunArtifacts(run, root, registry, built, checkpoint, step);
+  }
+
+  /** ": every checkpoint there is corrupt (bad magic, version or CRC): a, b" when the scan found some. */
+  public static String corruptNote(Checkpoints.Scan scan) {
+    if (scan.corrupt().isEmpty()) {
+      return "";
+    }
+    List<String> names = scan.corrupt().stream().map(Path::toString).toList();
+    return ": " + (scan.newest().isEmpty() ? "every checkpoint there is" : "skipped") + " corrupt"
+        + " (bad magic, version or CRC): " + String.join(", ", names);
   }
 
   /** best.ckpt when intact, else the newest intact step checkpoint, in {@code directory}. */

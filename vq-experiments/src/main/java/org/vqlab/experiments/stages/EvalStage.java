@@ -119,6 +119,8 @@ public final class EvalStage implements Launch.StageBody {
       LOG.info("{} = {} {}", e.getKey(), v, e.getValue().unit());
       if (Double.isFinite(v)) {
         launch.tracking().logMetric(e.getKey(), v, 0);
+        // The report's numbers are the launch's headline results: on its own run too.
+        launch.tracking().logLaunchMetric(e.getKey(), v);
       }
     }
     report.metrics().forEach((metric, r) -> r.missing().forEach((k, reason) ->

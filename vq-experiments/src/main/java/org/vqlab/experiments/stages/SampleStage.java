@@ -22,6 +22,7 @@ import org.vqlab.core.prior.AncestralSampling;
 import org.vqlab.core.prior.ClipPrior;
 import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.prior.PriorCondition;
+import org.vqlab.core.model.LatentPriorSampling;
 import org.vqlab.core.run.RunLayout;
 import org.vqlab.eval.VideoContinuation;
 import org.vqlab.eval.figures.AnimatedGif;
@@ -59,8 +60,13 @@ public final class SampleStage implements Launch.StageBody {
     SampleConfig config = launch.section("sample").bind(SampleConfig.class);
     try (RunArtifacts run = RunArtifacts.open(launch)) {
       if (run.levels().isEmpty()) {
+        if (run.model() instanceof LatentPriorSampling model) {
+          sampleLatentPrior(launch, run, model, config);
+          return;
+        }
         throw new StageFailure("the model '" + launch.section("model").type()
-            + "' has no discrete codes to sample: vq sample needs a vector-quantised model");
+            + "' has no discrete codes and no prior of its own to sample from: vq sample needs a"
+            + " vector-quantised model or one with a latent prior (such as the Gaussian VAE)");
       }
       List<CodePrior> priors = new ArrayList<>();
       for (int l = 0; l < run.levels().size(); l++) {
@@ -110,6 +116,32 @@ public final class SampleStage implements Launch.StageBody {
             String.format("%.1f", seconds), png);
       }
     }
+  }
+
+  /**
+   * A continuous-latent model with its own prior (the VAE's N(0, I)): {@code n} latents drawn from
+   * it at {@code sample.temperature} (seeded by {@code sample.seed}) and decoded into
+   * {@code samples/samples.png}, the same grid as for a VQ model; there are no codes to store.
+   */
+  private static void sampleLatentPrior(Launch launch, RunArtifacts run, LatentPriorSampling model,
+      SampleConfig config) throws java.io.IOException {
+    int columns = (int) Math.ceil(Math.sqrt(config.n()));
+    Path png = run.run().resolve(RunLayout.SAMPLES).resolve(PNG);
+    launch.engine().setRandomSeed((int) config.seed());
+    long started = System.nanoTime();
+    try (NDManager scope = run.manager().newSubManager()) {
+      NDArray images = model.sampleFromPrior(run.parameters(), scope, config.n(), config.temperature());
+      List<NDArray> rows = new ArrayList<>();
+      for (int from = 0; from < config.n(); from += columns) {
+        rows.add(images.get(from + ":" + Math.min(config.n(), from + columns)));
+      }
+      ImageGrid.writePng(png, rows, run.test().normalization(), columns);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    launch.tracking().logArtifact(png, "samples");
+    launch.tracking().logMetric("sample/seconds", seconds, 0);
+    LOG.info("{} samples from the model's latent prior (temperature {}, seed {}) in {} s -> {}",
+        config.n(), config.temperature(), config.seed(), String.format("%.1f", seconds), png);
   }
 
   /**

@@ -9,7 +9,7 @@ public final class StageFailure extends RuntimeException {
     super(message);
   }
 
-  /** The same, keeping the exception that caused it for the run's log. */
+  /** A failure whose cause was recorded, with its stack trace, in the run's log.txt. */
   public StageFailure(String message, Throwable cause) {
     super(message, cause);
   }

@@ -96,6 +96,8 @@ public final class TrainPriorStage implements Launch.StageBody {
         LOG.info(String.format("prior %s (step %d): test %.4f bits/code (%.4f nats); unigram %.4f"
             + " bits/code; log2 K = %.4f", r.level(), r.step(), r.bitsPerCode(), r.natsPerCode(),
             r.unigramBitsPerCode(), r.log2K()));
+        // The prior's headline number, on the launch's run for comparing launches.
+        launch.tracking().logLaunchMetric("prior/" + r.level() + "/test/bits_per_code", r.bitsPerCode());
         if (!Double.isNaN(r.bitsPerCodeWithoutPast())) {
           LOG.info(String.format("prior %s: test %.4f bits/code given the past, %.4f without it",
               r.level(), r.bitsPerCode(), r.bitsPerCodeWithoutPast()));
@@ -152,9 +154,12 @@ public final class TrainPriorStage implements Launch.StageBody {
     Trainer<CodeBatch> trainer = new Trainer<>(config, task, train, s -> sampler.batchAtStep(s - 1), test,
         run.manager(), launch.engine(), seed, new Checkpoints(dir, config.keepLast()), header, listeners);
     if (resume) {
-      trainer.restoreLatest().ifPresentOrElse(
+      Checkpoints.Scan scan = trainer.restoreLatest();
+      scan.corrupt().forEach(f -> LOG.warn("prior {}: skipped corrupt checkpoint {} (bad magic,"
+          + " version or CRC)", level.name(), f));
+      scan.newest().ifPresentOrElse(
           from -> LOG.info("prior {}: resuming from {} (step {})", level.name(), from, trainer.step()),
-          () -> LOG.info("prior {}: no checkpoint yet, training from the start", level.name()));
+          () -> LOG.info("prior {}: no intact checkpoint yet, training from the start", level.name()));
     }
     LOG.info("prior {}: K={} grid {}x{}, {} frame(s) per item ({}), {} train / {} test items, {} steps"
         + " of batch {}", level.name(), level.numCodes(), level.height(), level.width(),

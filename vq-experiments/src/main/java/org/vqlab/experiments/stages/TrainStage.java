@@ -34,6 +34,8 @@ import org.vqlab.experiments.listeners.ProgressListener;
 import org.vqlab.experiments.listeners.ReconstructionGridListener;
 import org.vqlab.experiments.listeners.TrackingListener;
 import org.vqlab.experiments.run.Launch;
+import org.vqlab.experiments.tracking.DatasetInputs;
+import org.vqlab.experiments.run.RunArtifacts;
 
 /**
  * {@code vq train}: builds the dataset and the model plugins the config names, and trains the
@@ -110,11 +112,19 @@ public final class TrainStage implements Launch.StageBody {
           test, manager, launch.engine(), launch.launchConfig().seed(),
           new Checkpoints(runDir.resolve(CHECKPOINTS), config.keepLast()), header, listeners);
       if (resume) {
-        Path from = trainer.restoreLatest().orElseThrow(() -> new StageFailure(
-            "nothing to resume in " + runDir.resolve(CHECKPOINTS) + ": no intact checkpoint"));
+        Checkpoints.Scan scan = trainer.restoreLatest();
+        scan.corrupt().forEach(f -> LOG.warn("skipped corrupt checkpoint {} (bad magic, version or"
+            + " CRC)", f));
+        Path from = scan.newest().orElseThrow(() -> new StageFailure(
+            "nothing to resume in " + runDir.resolve(CHECKPOINTS) + ": no intact checkpoint"
+            + RunArtifacts.corruptNote(scan)));
         LOG.info("resuming from {} (step {})", from, trainer.step());
       }
+      launch.tracking().logDataset(DatasetInputs.of(launch.section("dataset"), built.train(),
+          built.test()));
+      long started = System.nanoTime();
       Trainer.Result result = trainer.fit();
+      launch.tracking().logLaunchMetric("train/time_seconds", (System.nanoTime() - started) / 1e9);
       if (!result.completed()) {
         String last = trainer.checkpoints().latestIntact().map(Path::toString).orElse("none");
         throw new StageFailure("training stopped: " + result.stopReason()

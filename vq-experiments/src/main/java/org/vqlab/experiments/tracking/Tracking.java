@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vqlab.core.tracking.DatasetInput;
 import org.vqlab.core.tracking.RunStatus;
 import org.vqlab.core.tracking.Tracker;
 
@@ -70,6 +71,16 @@ public final class Tracking implements Tracker {
   @Override
   public void setTags(Map<String, String> tags) {
     each("set tags", t -> t.setTags(tags));
+  }
+
+  @Override
+  public void logLaunchMetric(String name, double value) {
+    each("log " + name + " on the launch", t -> t.logLaunchMetric(name, value));
+  }
+
+  @Override
+  public void logDataset(DatasetInput dataset) {
+    each("log the dataset", t -> t.logDataset(dataset));
   }
 
   @Override

@@ -101,7 +101,9 @@ final class MlflowConnection implements AutoCloseable {
     Optional<Service.Experiment> found = findExperiment(name);
     if (found.isEmpty()) {
       try {
-        return client.createExperiment(name);
+        String id = client.createExperiment(name);
+        client.setExperimentTag(id, EXPERIMENT_KIND, MODEL_TRAINING);
+        return id;
       } catch (MlflowHttpException e) {
         // Another job of the same sweep may have created it a moment ago.
         if (e.getStatusCode() != 400 || !String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
@@ -118,7 +120,69 @@ final class MlflowConnection implements AutoCloseable {
       throw new PermanentFailure("MLflow experiment '" + name + "' is deleted; restore it in MLflow "
           + "or set tracking.mlflow.experiment to another name", null);
     }
+    markAsModelTraining(experiment);
     return experiment.getExperimentId();
+  }
+
+  /**
+   * MLflow 3's UI sorts experiments into model training and GenAI by this experiment tag, and
+   * asks the user when it is missing; a kind the user chose is kept.
+   */
+  private void markAsModelTraining(Service.Experiment experiment) {
+    boolean tagged = experiment.getTagsList().stream().anyMatch(t -> t.getKey().equals(EXPERIMENT_KIND));
+    if (!tagged) {
+      client.setExperimentTag(experiment.getExperimentId(), EXPERIMENT_KIND, MODEL_TRAINING);
+    }
+  }
+
+  /** The experiment tag MLflow 3 reads, and its value for model training. */
+  static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+  static final String MODEL_TRAINING = "custom_model_development";
+
+  /**
+   * The dataset as an input of the run (runs/log-inputs; the pinned Java client 2.17.2 has the
+   * protos but no call for it): its splits' sizes are the profile, the context tag says training.
+   */
+  void logDataset(String runId, org.vqlab.core.tracking.DatasetInput dataset)
+      throws IOException, InterruptedException {
+    rest.post("runs/log-inputs", inputsJson(runId, dataset));
+  }
+
+  static String inputsJson(String runId, org.vqlab.core.tracking.DatasetInput dataset) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      StringWriter profile = new StringWriter();
+      try (JsonGenerator p = JSON.createGenerator(profile)) {
+        p.writeStartObject();
+        for (Map.Entry<String, Long> e : dataset.splits().entrySet()) {
+          p.writeNumberField(e.getKey() + "_items", e.getValue());
+        }
+        p.writeEndObject();
+      }
+      g.writeStartObject();
+      g.writeStringField("run_id", runId);
+      g.writeArrayFieldStart("datasets");
+      g.writeStartObject();
+      g.writeArrayFieldStart("tags");
+      g.writeStartObject();
+      g.writeStringField("key", "mlflow.data.context");
+      g.writeStringField("value", "training");
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeObjectFieldStart("dataset");
+      g.writeStringField("name", dataset.name());
+      g.writeStringField("digest", dataset.digest());
+      g.writeStringField("source_type", "vqlab");
+      g.writeStringField("source", dataset.source());
+      g.writeStringField("profile", profile.toString());
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
   }
 
   CreatedRun createRun(String runName, long startTime, Map<String, String> tags) {

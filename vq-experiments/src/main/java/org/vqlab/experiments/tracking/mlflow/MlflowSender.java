@@ -36,7 +36,7 @@ final class MlflowSender {
     }
   }
 
-  sealed interface Op permits CreateRun, LogParams, SetTags, Metric, Artifact, EndRun {}
+  sealed interface Op permits CreateRun, LogParams, SetTags, Metric, Artifact, LogInputs, EndRun {}
 
   /** Nested under {@code parent}'s run, or under the run with id {@code parentId} (a sweep). */
   record CreateRun(RunHandle run, RunHandle parent, String parentId, long startTime,
@@ -49,6 +49,9 @@ final class MlflowSender {
   record Metric(RunHandle run, MlflowConnection.Point point) implements Op {}
 
   record Artifact(RunHandle run, Path file, String relativePath) implements Op {}
+
+  /** A runs/log-inputs body without its run id. */
+  record LogInputs(RunHandle run, org.vqlab.core.tracking.DatasetInput dataset) implements Op {}
 
   record EndRun(RunHandle run, RunStatus status, long endTime) implements Op {}
 
@@ -204,6 +207,8 @@ final class MlflowSender {
       };
     } else if (first instanceof Artifact a) {
       call = () -> connection.uploadArtifact(run.artifactUri, a.relativePath(), a.file());
+    } else if (first instanceof LogInputs i) {
+      call = () -> connection.logDataset(run.id, i.dataset());
     } else {
       EndRun e = (EndRun) first;
       call = () -> connection.endRun(run.id, e.status(), e.endTime());
@@ -266,6 +271,8 @@ final class MlflowSender {
       return m.run();
     } else if (op instanceof Artifact a) {
       return a.run();
+    } else if (op instanceof LogInputs i) {
+      return i.run();
     }
     return ((EndRun) op).run();
   }
@@ -283,6 +290,8 @@ final class MlflowSender {
       return "metrics of " + run;
     } else if (op instanceof Artifact a) {
       return "artifact " + a.relativePath() + " of " + run;
+    } else if (op instanceof LogInputs) {
+      return "dataset input of " + run;
     }
     return "ending " + run;
   }
@@ -299,6 +308,8 @@ final class MlflowSender {
       return "metrics";
     } else if (op instanceof Artifact) {
       return "artifacts";
+    } else if (op instanceof LogInputs) {
+      return "dataset inputs";
     }
     return "run ends";
   }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vqlab.core.tracking.DatasetInput;
 import org.vqlab.core.tracking.RunInfo;
 import org.vqlab.core.tracking.RunStatus;
 import org.vqlab.core.tracking.Tracker;
@@ -42,6 +43,11 @@ public final class MlflowTracker implements Tracker {
   private final RunHandle launch;
   private final Map<String, String> metricNames = new ConcurrentHashMap<>();
   private volatile RunHandle stage;
+  /** How often the process's CPU and memory are sampled (MLflow's own default is 10 s). */
+  static final long SYSTEM_METRICS_INTERVAL_SECONDS = 10;
+  private final SystemMetrics systemMetrics;
+  private final java.util.concurrent.ScheduledExecutorService systemTimer;
+  private long systemSamples;
   private boolean finished;
 
   MlflowTracker(MlflowTrackingConfig config, MlflowCredentials credentials, RunInfo run) {
@@ -73,6 +79,14 @@ public final class MlflowTracker implements Tracker {
     sender.enqueue(new MlflowSender.CreateRun(launch, null, sweepRunId, System.currentTimeMillis(),
         runTags(name, null)));
     sender.enqueue(new MlflowSender.LogParams(launch, params));
+    this.systemMetrics = new SystemMetrics();
+    this.systemTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "mlflow-system-metrics");
+      t.setDaemon(true);
+      return t;
+    });
+    systemTimer.scheduleAtFixedRate(this::sampleSystem, 0, SYSTEM_METRICS_INTERVAL_SECONDS,
+        java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private Map<String, String> runTags(String runName, String stageName) {
@@ -156,6 +170,30 @@ public final class MlflowTracker implements Tracker {
     sender.enqueue(new MlflowSender.SetTags(current(), list));
   }
 
+  /** On the launch's run (step 0), whatever stage is open, so launches compare in MLflow's table. */
+  @Override
+  public void logLaunchMetric(String name, double value) {
+    String key = metricNames.computeIfAbsent(name, MlflowLimits::name);
+    sender.enqueueMetric(launch, new MlflowConnection.Point(key, value, 0, System.currentTimeMillis()));
+  }
+
+  @Override
+  public void logDataset(DatasetInput dataset) {
+    sender.enqueue(new MlflowSender.LogInputs(launch, dataset));
+  }
+
+  /** One sample of {@link SystemMetrics} on the launch's run, stepped by sample count. */
+  private void sampleSystem() {
+    try {
+      long step = systemSamples++;
+      long now = System.currentTimeMillis();
+      systemMetrics.sample().forEach((k, v) ->
+          sender.enqueueMetric(launch, new MlflowConnection.Point(k, v, step, now)));
+    } catch (RuntimeException e) {
+      LOG.debug("system metrics: {}", e.toString());
+    }
+  }
+
   @Override
   public synchronized void stageEnded(RunStatus status) {
     if (stage == null) {
@@ -178,6 +216,8 @@ public final class MlflowTracker implements Tracker {
     if (stage != null) {
       stageEnded(status);
     }
+    systemTimer.shutdownNow();
+    sampleSystem();
     sender.enqueue(new MlflowSender.EndRun(launch, status, System.currentTimeMillis()));
     finished = true;
     String report = sender.close(Math.round(config.finishTimeoutSeconds() * 1000));

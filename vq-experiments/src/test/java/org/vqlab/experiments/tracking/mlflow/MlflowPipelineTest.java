@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.vqlab.experiments.Vq;
 
 /**
@@ -30,13 +29,14 @@ import org.vqlab.experiments.Vq;
  */
 @Tag("mlflow")
 class MlflowPipelineTest {
-  @TempDir
+  /** Relative, as the default output_dir (outputs) is for users. */
   Path out;
   String uri;
   MlflowServerApi api;
 
   @BeforeEach
   void server() {
+    out = Path.of("target", "mlflow-it", Long.toString(System.nanoTime()));
     uri = System.getenv("VQLAB_MLFLOW_URI");
     assumeTrue(uri != null && !uri.isBlank(), "VQLAB_MLFLOW_URI is not set (scripts/mlflow-server url)");
     api = new MlflowServerApi(uri);
@@ -110,6 +110,15 @@ class MlflowPipelineTest {
       assertTrue(evalArtifacts.containsKey(file), file + " not in " + evalArtifacts.keySet());
       assertArrayEquals(Files.readAllBytes(run.resolve(file)),
           api.download(eval.get("info").get("artifact_uri").asText(), file), file);
+    }
+    // Every figure of the report reached the eval run, under its path relative to the run.
+    List<String> figures = new ArrayList<>();
+    report.path("figures").forEach(f -> figures.add(f.asText()));
+    assertTrue(figures.contains("figures/eval/reconstructions.png"), figures.toString());
+    for (String figure : figures) {
+      assertTrue(evalArtifacts.containsKey(figure), figure + " not in " + evalArtifacts.keySet());
+      assertArrayEquals(Files.readAllBytes(run.resolve(figure)),
+          api.download(eval.get("info").get("artifact_uri").asText(), figure), figure);
     }
     JsonNode sample = api.run(children.get("sample").get("info").get("run_id").asText());
     assertTrue(api.artifacts(sample.get("info").get("run_id").asText()).containsKey("samples/samples.png"));
@@ -201,6 +210,80 @@ class MlflowPipelineTest {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A two-job sweep of the pipeline, compared as a researcher would in MLflow's table: each job's
+   * launch run holds the headline results, the dataset input and system metrics, and the runs
+   * sort by bits/dim on the server.
+   */
+  @Test
+  void sweepJobsCompareByBitsPerDimOnTheirLaunchRuns() throws Exception {
+    String experiment = "compare_it_" + System.nanoTime();
+    List<String> args = new ArrayList<>(List.of("pipeline", "-m", "--multirun-dir=" + out.resolve("multirun"),
+        "tracking=mlflow", "tracking.mlflow.uri=" + uri, "name=" + experiment, "output_dir=" + out,
+        "seed=1,2"));
+    args.addAll(SMALL);
+    args.addAll(List.of("prior.channels=8", "prior.layers=1", "prior.trainer.max_steps=4",
+        "prior.trainer.batch_size=32", "prior.trainer.eval_batches=2", "sample.n=4"));
+    assertEquals(0, vq(args));
+    String experimentId = api.experimentId(experiment);
+    JsonNode exp = api.get("/api/2.0/mlflow/experiments/get?experiment_id=" + experimentId);
+    Map<String, String> experimentTags = new TreeMap<>();
+    exp.get("experiment").path("tags").forEach(t -> experimentTags.put(t.get("key").asText(), t.get("value").asText()));
+    assertEquals("custom_model_development", experimentTags.get("mlflow.experimentKind"), exp.toString());
+
+    JsonNode search = api.post("runs/search", Map.of("experiment_ids", List.of(experimentId),
+        "order_by", List.of("metrics.`bits_per_dim/total` ASC"), "max_results", 100));
+    List<JsonNode> jobs = new ArrayList<>();
+    for (JsonNode r : search.path("runs")) {
+      if (r.get("info").get("run_name").asText().startsWith("job ")) {
+        jobs.add(r);
+      }
+    }
+    assertEquals(2, jobs.size(), search.toString());
+    ObjectMapper json = new ObjectMapper();
+    double previous = Double.NEGATIVE_INFINITY;
+    for (JsonNode job : jobs) {
+      Map<String, Double> metrics = new TreeMap<>();
+      job.get("data").path("metrics").forEach(m -> metrics.put(m.get("key").asText(), m.get("value").asDouble()));
+      Path dir = Path.of(MlflowServerApi.entries(job, "tags").get("vqlab.run_directory"));
+      JsonNode values = json.readTree(dir.resolve("report.json").toFile()).path("metrics");
+      // Every headline number of the report, as report.json has it.
+      for (String family : List.of("bits_per_dim", "reconstruction", "codebook_usage")) {
+        values.path(family).path("values").fields().forEachRemaining(e -> {
+          if (e.getValue().path("value").isNumber()) {
+            assertEquals(e.getValue().path("value").asDouble(), metrics.get(e.getKey()), 1e-9,
+                e.getKey() + " on " + job.get("info").get("run_name").asText() + ": " + metrics.keySet());
+          }
+        });
+      }
+      for (String key : List.of("bits_per_dim/total", "bits_per_dim/reconstruction", "bits_per_dim/prior",
+          "reconstruction/mse", "reconstruction/psnr", "reconstruction/ssim",
+          "codebook_usage/bottom/codes_used", "codebook_usage/bottom/perplexity", "train/time_seconds",
+          "prior/bottom/test/bits_per_code",
+          "system/process_cpu_utilization_percentage", "system/process_memory_rss_megabytes")) {
+        assertTrue(metrics.containsKey(key), key + " not on the launch run: " + metrics.keySet());
+      }
+      assertTrue(metrics.get("train/time_seconds") > 0);
+      assertTrue(metrics.get("system/process_memory_rss_megabytes") > 50, metrics.toString());
+      double bits = metrics.get("bits_per_dim/total");
+      assertTrue(bits >= previous, "runs/search did not order by bits_per_dim/total");
+      previous = bits;
+      // The dataset as the run's input: name, digest, and the split sizes in its profile.
+      JsonNode inputs = job.path("inputs").path("dataset_inputs");
+      assertEquals(1, inputs.size(), job.toString());
+      JsonNode dataset = inputs.get(0).get("dataset");
+      assertEquals("fashion_mnist", dataset.get("name").asText());
+      assertEquals(16, dataset.get("digest").asText().length());
+      JsonNode profile = json.readTree(dataset.get("profile").asText());
+      assertEquals(512, profile.get("train_items").asLong());
+      assertEquals(values.path("reconstruction").path("values").path("reconstruction/items").path("value").asLong(),
+          profile.get("test_items").asLong(), profile.toString());
+      assertTrue(dataset.get("source").asText().contains("\"subset\":512"), dataset.toString());
+    }
+    System.out.println("sweep launch runs: " + api.runPage(experimentId,
+        jobs.get(0).get("info").get("run_id").asText()));
   }
 
   @Test

@@ -122,4 +122,9 @@ final class MlflowServerApi {
         .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20")).toList());
     return getBytes("/api/2.0/mlflow-artifacts/artifacts" + root + "/" + encoded);
   }
+
+  /** The UI address of a run's page. */
+  String runPage(String experimentId, String runId) {
+    return uri.replaceAll("/+$", "") + "/#/experiments/" + experimentId + "/runs/" + runId;
+  }
 }
