@@ -8,5 +8,7 @@ public final class QuantizerPlugin extends VqPluginModule {
   protected void configure() {
     quantizer("standard", StandardQuantizerFactory.class);
     quantizer("ema", EmaQuantizerFactory.class);
+    quantizer("fsq", FsqQuantizerFactory.class);
+    quantizer("lfq", LfqQuantizerFactory.class);
   }
 }
