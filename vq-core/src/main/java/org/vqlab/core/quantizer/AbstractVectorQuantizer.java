@@ -260,7 +260,7 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     NDArray perplexity = CodebookSearch.perplexity(counts);
     NDArray used = CodebookSearch.codesUsed(counts);
     return new QuantizerOutput(
-        QuantizerPrecision.restore(layout.unflatten(quantizedFlat), input.getDataType()),
+        QuantizerPrecision.restore(layout.unflatten(quantizedFlat), input),
         indices.reshape(layout.indexShape()), losses.get(0), losses.get(1), losses.get(2),
         perplexity, used);
   }

@@ -91,8 +91,7 @@ public abstract class GridQuantizer extends AbstractBlock implements Quantizer {
     Rows rows = quantizeRows(parameters, flat, training);
     NDArray indices = indexOf(rows.digits());
     NDArray counts = CodebookSearch.counts(indices, numCodes);
-    NDArray quantized = QuantizerPrecision.restore(layout.unflatten(rows.quantized()),
-        input.getDataType());
+    NDArray quantized = QuantizerPrecision.restore(layout.unflatten(rows.quantized()), input);
     return new QuantizerOutput(quantized, indices.reshape(layout.indexShape()),
         rows.codebookLoss(), rows.commitmentLoss(), rows.loss(),
         CodebookSearch.perplexity(counts), CodebookSearch.codesUsed(counts));
