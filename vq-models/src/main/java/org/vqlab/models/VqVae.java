@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -18,6 +19,7 @@ import java.util.Map;
 import org.vqlab.core.data.PixelNormalization;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.AutoencoderOutput;
+import org.vqlab.core.model.CodeLevels;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.core.quantizer.QuantizerOutput;
 import org.vqlab.models.likelihood.DecoderLikelihood;
@@ -32,6 +34,10 @@ import org.vqlab.models.nn.ConvStacks;
  * quantized codes of level i + 1 before a 1 x 1 projection to the code dimension and the quantizer.
  * The decoder takes every level: the bottom codes plus each upper level upsampled to the bottom's
  * resolution by transposed convolutions.
+ *
+ * <p>A level whose quantizer has S > 1 stages (residual VQ) gives S code grids, stage 1 first,
+ * named {@code <level>_stage<s>}; they are split from and stacked back onto the quantizer's stage
+ * axis here, so priors, the code store and metrics see one grid per stage like one per level.
  */
 public final class VqVae extends AbstractBlock implements Autoencoder {
   private final int levels;
@@ -61,7 +67,7 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
     }
     ArchitectureChecks.divisible(imageShape, downsample, levels);
     this.imageShape = imageShape;
-    this.names = org.vqlab.core.model.CodeLevels.names(levels);
+    this.names = CodeLevels.names(levels);
     this.likelihood = likelihood;
     this.normalization = normalization;
     quantizers = new Quantizer[levels];
@@ -104,6 +110,41 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
   /** Level names, top first, as used in the terms ("perplexity/top"). */
   public List<String> levelNames() {
     return names;
+  }
+
+  @Override
+  public List<String> codeLevelNames() {
+    List<String> grids = new ArrayList<>();
+    for (int i = levels - 1; i >= 0; i--) {
+      grids.addAll(CodeLevels.stageNames(names.get(levels - 1 - i), quantizers[i].stages()));
+    }
+    return grids;
+  }
+
+  @Override
+  public List<Integer> codeStages() {
+    List<Integer> stages = new ArrayList<>();
+    for (int i = levels - 1; i >= 0; i--) {
+      for (int s = 0; s < quantizers[i].stages(); s++) {
+        stages.add(s);
+      }
+    }
+    return stages;
+  }
+
+  /**
+   * The code grids (B, h, w) of one level's indices: the indices themselves, or one per entry of
+   * the stage axis when they have one (rank 4 for the (B, D, h, w) codes of this model).
+   */
+  private static List<NDArray> stageGrids(NDArray indices) {
+    if (indices.getShape().dimension() == 3) {
+      return List.of(indices);
+    }
+    List<NDArray> grids = new ArrayList<>();
+    for (long s = 0; s < indices.getShape().get(1); s++) {
+      grids.add(indices.get(new NDIndex(":, {}", s)));
+    }
+    return grids;
   }
 
   public DecoderLikelihood likelihood() {
@@ -170,14 +211,21 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
     terms.put("mse", PixelMse.of(images, reconstruction, normalization));
     terms.put("commitment_loss", commitment);
     terms.put("codebook_loss", codebook);
-    for (int i = levels - 1; i >= 0; i--) {
-      String name = names.get(levels - 1 - i);
-      terms.put("perplexity/" + name, out[i].perplexity());
-      terms.put("codes_used/" + name, out[i].codesUsed());
-    }
     List<NDArray> codes = new ArrayList<>(levels);
     for (int i = levels - 1; i >= 0; i--) {
-      codes.add(out[i].indices());
+      String name = names.get(levels - 1 - i);
+      List<NDArray> grids = stageGrids(out[i].indices());
+      if (grids.size() == 1) {
+        terms.put("perplexity/" + name, out[i].perplexity());
+        terms.put("codes_used/" + name, out[i].codesUsed());
+      } else {
+        List<String> stageNames = CodeLevels.stageNames(name, grids.size());
+        for (int s = 0; s < grids.size(); s++) {
+          terms.put("perplexity/" + stageNames.get(s), out[i].perplexity().get(s));
+          terms.put("codes_used/" + stageNames.get(s), out[i].codesUsed().get(s));
+        }
+      }
+      codes.addAll(grids);
     }
     return new AutoencoderOutput(reconstruction, loss, terms, codes);
   }
@@ -187,26 +235,30 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
     QuantizerOutput[] out = quantizeAll(ps, images, false);
     List<NDArray> codes = new ArrayList<>();
     for (int i = levels - 1; i >= 0; i--) {
-      codes.add(out[i].indices());
+      codes.addAll(stageGrids(out[i].indices()));
     }
     return codes;
   }
 
   private NDArray decodeFromCodes(ParameterStore ps, NDList codes) {
-    if (codes.size() != levels) {
-      throw new IllegalArgumentException("expected " + levels + " code levels (top first), got "
-          + codes.size());
+    List<String> grids = codeLevelNames();
+    if (codes.size() != grids.size()) {
+      throw new IllegalArgumentException("expected " + grids.size() + " code grids " + grids
+          + " (top first), got " + codes.size());
     }
     NDArray[] quantized = new NDArray[levels];
-    for (int i = 0; i < levels; i++) {
-      quantized[i] = embed(ps, quantizers[i], codes.get(levels - 1 - i));
+    int next = 0;
+    for (int i = levels - 1; i >= 0; i--) {
+      int stages = quantizers[i].stages();
+      NDList level = new NDList();
+      for (int s = 0; s < stages; s++) {
+        level.add(codes.get(next++).toType(DataType.INT64, false));
+      }
+      NDArray indices = stages == 1 ? level.get(0) : NDArrays.stack(level, 1);
+      // The vectors of the level's indices, through the quantizer's own decoding.
+      quantized[i] = quantizers[i].decode(ps, indices);
     }
     return decodeQuantized(ps, quantized, false);
-  }
-
-  /** The vectors of (B, h, w) indices as (B, D, h, w), through the quantizer's own decoding. */
-  private static NDArray embed(ParameterStore ps, Quantizer quantizer, NDArray indices) {
-    return quantizer.decode(ps, indices.toType(DataType.INT64, false));
   }
 
   @Override
@@ -223,7 +275,9 @@ public final class VqVae extends AbstractBlock implements Autoencoder {
   public List<Quantizer> quantizers() {
     List<Quantizer> topFirst = new ArrayList<>();
     for (int i = levels - 1; i >= 0; i--) {
-      topFirst.add(quantizers[i]);
+      for (int s = 0; s < quantizers[i].stages(); s++) {
+        topFirst.add(quantizers[i].stage(s));
+      }
     }
     return topFirst;
   }

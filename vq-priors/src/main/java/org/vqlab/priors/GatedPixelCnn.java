@@ -106,7 +106,8 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
             + context.upperWidth() + " must divide the prior's grid " + height + " x " + width);
       }
       upper = child("upper_conditioning", new UpperConditioning(context.upperNumCodes(),
-          config.conditioningChannels(), config.conditioningLayers(), height / context.upperHeight(),
+          context.upperGrids(), config.conditioningChannels(), config.conditioningLayers(),
+          height / context.upperHeight(),
           width / context.upperWidth(), gatedLayers * 2 * c), 1);
     } else {
       upper = null;

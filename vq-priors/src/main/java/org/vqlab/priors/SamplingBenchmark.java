@@ -136,8 +136,7 @@ public final class SamplingBenchmark {
             NDArray codes = scope.randomInteger(0, K, new Shape(batch, side, side), DataType.INT64);
             NDArray labels = scope.randomInteger(0, 10, new Shape(batch), DataType.INT64);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              gc.backward(CodeNll.nats(prior.logits(ps, codes, new PriorCondition(labels, null, null),
-                  true), codes));
+              gc.backward(prior.natsPerCode(ps, codes, new PriorCondition(labels, null, null), true));
             }
             adam.step(step, scope).getFloat();
           }

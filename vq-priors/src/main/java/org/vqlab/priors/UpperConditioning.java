@@ -2,6 +2,7 @@ package org.vqlab.priors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -13,9 +14,15 @@ import ai.djl.util.PairList;
  * pass through 3 x 3 convolutions at their own resolution, are repeated (nearest neighbour) by the
  * resolution ratio and pass one more 3 x 3 convolution, then a 1 x 1 projection gives every gated
  * layer its own (B, 2C, h, w) bias. The upper grid is given in full, so nothing here is masked.
+ *
+ * <p>Several upper grids of the same K and size (the earlier stages of a residual level, or every
+ * stage of the level above) come stacked, (B, G, h', w'): grid g has its own embedding rows
+ * g K .. g K + K - 1, and a position's G embeddings are summed. One grid is the case above.
  */
 final class UpperConditioning extends ConvNet {
   private final CodeEmbedding embedding;
+  private final int upperNumCodes;
+  private final int grids;
   private final Conv2d[] low;
   private final Conv2d high;
   private final Conv2d projection;
@@ -23,12 +30,14 @@ final class UpperConditioning extends ConvNet {
   private final int ratioW;
   private final int outChannels;
 
-  UpperConditioning(int upperNumCodes, int channels, int convolutions, int ratioH, int ratioW,
-      int outChannels) {
+  UpperConditioning(int upperNumCodes, int grids, int channels, int convolutions, int ratioH,
+      int ratioW, int outChannels) {
+    this.upperNumCodes = upperNumCodes;
+    this.grids = grids;
     this.ratioH = ratioH;
     this.ratioW = ratioW;
     this.outChannels = outChannels;
-    embedding = child("embedding", new CodeEmbedding(upperNumCodes, channels, 1f), 1);
+    embedding = child("embedding", new CodeEmbedding(grids * upperNumCodes, channels, 1f), 1);
     low = new Conv2d[convolutions];
     for (int i = 0; i < convolutions; i++) {
       low[i] = conv("low_" + i, channels, channels, 3, 3, 1, 1);
@@ -37,9 +46,25 @@ final class UpperConditioning extends ConvNet {
     projection = conv("projection", channels, outChannels, 1, 1, 0, 0);
   }
 
-  /** upper codes (B, h', w') int64 to (B, outChannels, h' * ratioH, w' * ratioW). */
+  /**
+   * upper codes (B, h', w') int64, or G grids (B, G, h', w'), to (B, outChannels, h' * ratioH,
+   * w' * ratioW).
+   */
   NDArray maps(ParameterStore ps, NDArray upperCodes, boolean training) {
-    NDArray e = embedding.maps(ps, upperCodes, training);
+    NDArray e;
+    if (grids == 1) {
+      e = embedding.maps(ps, upperCodes, training);
+    } else {
+      Shape s = upperCodes.getShape();
+      if (s.dimension() != 4 || s.get(1) != grids) {
+        throw new IllegalArgumentException("this prior is conditioned on " + grids
+            + " upper grids (B, " + grids + ", h', w'); got upper codes " + s);
+      }
+      NDArray offsets = upperCodes.getManager().arange(0, grids * upperNumCodes, upperNumCodes,
+          DataType.INT64, upperCodes.getDevice()).reshape(1, grids, 1, 1);
+      e = embedding.lookup(ps, upperCodes.add(offsets), training).sum(new int[] {1})
+          .transpose(0, 3, 1, 2);
+    }
     for (Conv2d c : low) {
       e = Activation.relu(apply(c, ps, e, training));
     }

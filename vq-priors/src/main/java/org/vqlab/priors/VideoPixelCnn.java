@@ -89,28 +89,14 @@ public final class VideoPixelCnn extends AbstractBlock implements ClipPrior {
   @Override
   public NDArray clipLogits(ParameterStore ps, NDArray clip, NDArray labels, boolean training) {
     Shape s = clipShape(clip);
-    long b = s.get(0);
-    long t = s.get(1);
-    // Frame f's past is frames f - context .. f - 1 of the clip preceded by `context` starts;
-    // all frames go through the network together, folded into the batch.
-    NDArray padded = start(clip.getManager(), clip.getDevice(), b, context).concat(clip, 1);
-    NDList windows = new NDList();
-    for (int f = 0; f < t; f++) {
-      windows.add(padded.get(new NDIndex(":, {}:{}", f, f + context)));
-    }
-    NDArray past = NDArrays.stack(windows, 1).reshape(b * t, context, height, width);
-    NDArray codes = clip.reshape(b * t, height, width);
-    NDArray logits = frame.logits(ps, codes, new PriorCondition(perFrame(labels, t), null, past),
-        training);
-    return logits.reshape(b, t, numCodes, height, width);
+    return frame.logits(ps, frames(clip), clipCondition(clip, labels), training)
+        .reshape(s.get(0), s.get(1), numCodes, height, width);
   }
 
   @Override
   public NDArray clipNats(ParameterStore ps, NDArray clip, NDArray labels, boolean training) {
-    Shape s = clipShape(clip);
-    long n = s.get(0) * s.get(1);
-    NDArray logits = clipLogits(ps, clip, labels, training).reshape(n, numCodes, height, width);
-    return CodeNll.nats(logits, clip.reshape(n, height, width));
+    clipShape(clip);
+    return frame.natsPerCode(ps, frames(clip), clipCondition(clip, labels), training);
   }
 
   @Override
@@ -118,13 +104,34 @@ public final class VideoPixelCnn extends AbstractBlock implements ClipPrior {
     Shape s = clipShape(clip);
     long b = s.get(0);
     long t = s.get(1);
-    NDArray codes = clip.reshape(b * t, height, width);
-    NDArray logits = withPast
-        ? clipLogits(ps, clip, labels, false).reshape(b * t, numCodes, height, width)
-        : frame.logits(ps, codes, new PriorCondition(perFrame(labels, t), null,
-            start(clip.getManager(), clip.getDevice(), b * t, context)), false);
-    NDArray logp = logits.logSoftmax(1).gather(codes.expandDims(1), 1).reshape(b, t, -1);
-    return ScalarOps.div(logp.mean(new int[] {2}).neg(), LN2);
+    PriorCondition condition = withPast ? clipCondition(clip, labels)
+        : new PriorCondition(perFrame(labels, t), null,
+            start(clip.getManager(), clip.getDevice(), b * t, context));
+    NDArray logp = frame.logProbability(ps, frames(clip), condition, false).reshape(b, t);
+    return ScalarOps.div(logp.neg(), (double) height * width * LN2);
+  }
+
+  /**
+   * The per-frame network's condition for every frame of the clip, folded into the batch (B T):
+   * frame f's past is frames f - context .. f - 1 of the clip preceded by {@code context} starts,
+   * so all frames go through the network together.
+   */
+  private PriorCondition clipCondition(NDArray clip, NDArray labels) {
+    Shape s = clip.getShape();
+    long b = s.get(0);
+    int t = Math.toIntExact(s.get(1));
+    NDArray padded = start(clip.getManager(), clip.getDevice(), b, context).concat(clip, 1);
+    NDList windows = new NDList();
+    for (int f = 0; f < t; f++) {
+      windows.add(padded.get(new NDIndex(":, {}:{}", f, f + context)));
+    }
+    NDArray past = NDArrays.stack(windows, 1).reshape(b * t, context, height, width);
+    return new PriorCondition(perFrame(labels, t), null, past);
+  }
+
+  /** A clip (B, T, h, w) as frames (B T, h, w). */
+  private NDArray frames(NDArray clip) {
+    return clip.reshape(-1, height, width);
   }
 
   @Override

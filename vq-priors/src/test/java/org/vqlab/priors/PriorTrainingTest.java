@@ -92,8 +92,7 @@ class PriorTrainingTest {
           int[] items = random.ints(64, 0, train.count()).toArray();
           NDArray codes = train.codes(scope, items);
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = CodeNll.nats(prior.logits(ps, codes, condition(prior, train, scope, items),
-                true), codes);
+            NDArray loss = prior.natsPerCode(ps, codes, condition(prior, train, scope, items), true);
             gc.backward(loss);
           }
           adam.step(step, scope);
@@ -111,8 +110,8 @@ class PriorTrainingTest {
       int[] items = java.util.stream.IntStream.range(from, from + n).toArray();
       try (NDManager scope = manager.newSubManager()) {
         NDArray codes = test.codes(scope, items);
-        sum += CodeNll.bits(prior.logits(ps, codes, condition(prior, test, scope, items), false), codes)
-            .getFloat() * n;
+        sum += prior.natsPerCode(ps, codes, condition(prior, test, scope, items), false).getFloat()
+            / Math.log(2) * n;
       }
     }
     return sum / test.count();

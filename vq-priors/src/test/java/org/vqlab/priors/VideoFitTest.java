@@ -98,7 +98,7 @@ class VideoFitTest {
       GatedPixelCnn image = PriorFixtures.prior(manager, size, context);
       fit(image, manager, train, (ps, clips) -> {
         NDArray frames = clips.reshape(-1, GRID, GRID);
-        return CodeNll.nats(image.logits(ps, frames, null, true), frames);
+        return image.natsPerCode(ps, frames, null, true);
       });
 
       ParameterStore ps = new ParameterStore(manager, false);

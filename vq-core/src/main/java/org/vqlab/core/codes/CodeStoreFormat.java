@@ -19,7 +19,8 @@ import java.util.Map;
  * offset 12   int32     n, the length of the JSON header
  * offset 16   n bytes   UTF-8 JSON header: {"format": "vqlab-codes", "version": 1, "split",
  *                       "items", "frames", "num_classes", "record_bytes",
- *                       "levels": [{"name", "num_codes", "height", "width", "bytes_per_code"}],
+ *                       "levels": [{"name", "num_codes", "height", "width", "bytes_per_code",
+ *                       "stage" (residual stages after the first only: s for stage s + 1)}],
  *                       "provenance": {...}}
  * 16 + n      items records of record_bytes each:
  *               int32 label (-1 when the data has no labels),
@@ -62,6 +63,9 @@ public final class CodeStoreFormat {
       n.put("height", l.height());
       n.put("width", l.width());
       n.put("bytes_per_code", l.bytesPerCode());
+      if (l.stage() > 0) {
+        n.put("stage", l.stage());
+      }
     }
     root.set("provenance", JSON.valueToTree(h.provenance()));
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -77,7 +81,7 @@ public final class CodeStoreFormat {
     List<CodeLevel> levels = new ArrayList<>();
     for (var n : root.path("levels")) {
       levels.add(new CodeLevel(n.path("name").asText(), n.path("num_codes").asInt(),
-          n.path("height").asInt(), n.path("width").asInt()));
+          n.path("height").asInt(), n.path("width").asInt(), n.path("stage").asInt(0)));
     }
     Map<String, Object> provenance = root.has("provenance")
         ? JSON.convertValue(root.get("provenance"), Map.class) : Map.of();

@@ -22,4 +22,19 @@ public final class CodeLevels {
     }
     return names;
   }
+
+  /**
+   * The grids of one level whose quantizer gives {@code stages} codes per position: the level's
+   * own name for one, else {@code <level>_stage1} .. {@code <level>_stageS} (stage 1 first).
+   */
+  public static List<String> stageNames(String level, int stages) {
+    if (stages == 1) {
+      return List.of(level);
+    }
+    List<String> names = new ArrayList<>();
+    for (int s = 1; s <= stages; s++) {
+      names.add(level + "_stage" + s);
+    }
+    return names;
+  }
 }

@@ -10,5 +10,6 @@ public final class QuantizerPlugin extends VqPluginModule {
     quantizer("ema", EmaQuantizerFactory.class);
     quantizer("fsq", FsqQuantizerFactory.class);
     quantizer("lfq", LfqQuantizerFactory.class);
+    quantizer("residual", ResidualQuantizerFactory.class);
   }
 }

@@ -53,6 +53,25 @@ class CodeStoreTest {
   }
 
   @Test
+  void residualStagesRoundTripAndSingleCodeHeadersDoNotMentionThem() throws IOException {
+    List<CodeLevel> stages = List.of(new CodeLevel("bottom_stage1", 16, 2, 2),
+        new CodeLevel("bottom_stage2", 16, 2, 2, 1), new CodeLevel("bottom_stage3", 16, 2, 2, 2));
+    Path file = dir.resolve("stages.vqc");
+    try (CodeStoreWriter w = CodeStoreWriter.create(file,
+        new CodeStoreHeader("train", 1, 1, 0, stages, Map.of()))) {
+      w.append(-1, new long[][] {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}});
+      w.commit();
+    }
+    try (CodeStore store = CodeStore.open(file)) {
+      assertEquals(stages, store.header().levels());
+      assertEquals(List.of(0, 1, 2), CodeLevel.stages(store.header().levels()));
+    }
+    String json = new String(CodeStoreFormat.headerJson(new CodeStoreHeader("train", 0, 1, 0,
+        LEVELS, Map.of())), java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(json.contains("stage"), json);
+  }
+
+  @Test
   void roundTripsEveryCodeAndLabelWithTheDocumentedSize() throws IOException {
     Path file = write(37, 3, 10);
     try (CodeStore store = CodeStore.open(file); NDManager m = NDManager.newBaseManager()) {

@@ -124,15 +124,6 @@ class EmaVectorQuantizerTest {
     assertEquals(BATCHES.length, q.steps());
   }
 
-  @Test
-  void evaluationDoesNotUpdateTheCodebook() {
-    EmaVectorQuantizer q = QuantizerFixtures.initialized(
-        new EmaVectorQuantizer(QuantizerFixtures.ema(3, 2, true)), manager);
-    QuantizerFixtures.setCodebook(q, manager, CODEBOOK);
-    q.quantize(ps, manager.create(BATCHES[0]), false);
-    assertArrayEquals(new float[] {0, 0, 1, 0, 0, 2}, q.codebook(ps).toFloatArray(), 0f);
-    assertEquals(0, q.steps());
-  }
 
   @Test
   void codebookAndBuffersAreNotTrainedByGradient() {

@@ -113,26 +113,6 @@ class VectorQuantizerTest {
     return q.codebook(ps).getGradient().toFloatArray();
   }
 
-  @Test
-  void imageAndVideoLayoutsKeepPositions() {
-    VectorQuantizer q = quantizer();
-    // (B=1, D=2, H=2, W=2): position (h, w) holds Z[2h + w]
-    float[] chw = new float[8];
-    for (int i = 0; i < 4; i++) {
-      chw[i] = Z[i][0];
-      chw[4 + i] = Z[i][1];
-    }
-    QuantizerOutput image = q.quantize(ps, manager.create(chw, new Shape(1, 2, 2, 2)), false);
-    assertEquals(new Shape(1, 2, 2), image.indices().getShape());
-    assertArrayEquals(new long[] {1, 2, 0, 0}, image.indices().toLongArray());
-    assertArrayEquals(new float[] {1, 0, 0, 0, 0, 2, 0, 0}, image.quantized().toFloatArray(), 1e-6f);
-    assertEquals(0.0825, image.codebookLoss().getFloat(), TOL);
-
-    QuantizerOutput video = q.quantize(ps, manager.create(chw, new Shape(1, 2, 2, 1, 2)), false);
-    assertEquals(new Shape(1, 2, 1, 2), video.indices().getShape());
-    assertArrayEquals(new long[] {1, 2, 0, 0}, video.indices().toLongArray());
-    assertArrayEquals(new float[] {1, 0, 0, 0, 0, 2, 0, 0}, video.quantized().toFloatArray(), 1e-6f);
-  }
 
   @Test
   void cosineDistanceNormalisesInputsAndCodes() {

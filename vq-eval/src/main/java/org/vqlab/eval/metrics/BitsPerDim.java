@@ -17,7 +17,6 @@ import org.vqlab.core.metric.EvaluationContext;
 import org.vqlab.core.metric.MetricResult;
 import org.vqlab.core.metric.MetricValue;
 import org.vqlab.core.model.Autoencoder;
-import org.vqlab.core.model.CodeLevels;
 import org.vqlab.core.model.ImportanceWeightedBound;
 import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.prior.PriorCondition;
@@ -56,7 +55,8 @@ public final class BitsPerDim extends TestSplitMetric {
       throws IOException {
     ParameterStore ps = context.parameters();
     int levels = model.quantizers().size();
-    List<String> names = CodeLevels.names(levels);
+    List<String> names = model.codeLevelNames();
+    List<Integer> stages = model.codeStages();
     List<Optional<CodePrior>> priors = new ArrayList<>();
     for (int l = 0; l < levels; l++) {
       priors.add(context.prior(l));
@@ -75,10 +75,8 @@ public final class BitsPerDim extends TestSplitMetric {
           NDArray z = codes.get(l).toType(DataType.INT64, false);
           uniformNats[l] += z.size() * Math.log(model.quantizers().get(l).numCodes());
           if (priors.get(l).isPresent()) {
-            NDArray upper = l > 0 ? codes.get(l - 1).toType(DataType.INT64, false) : null;
-            NDArray logits = priors.get(l).get().logits(ps, z,
-                new PriorCondition(labels, upper, null), false);
-            prior.get(l).add(logits.logSoftmax(1).gather(z.expandDims(1), 1));
+            prior.get(l).add(priors.get(l).get().logProbability(ps, z,
+                PriorCondition.ofGrid(labels, codes, stages, l), false));
           }
         }
         images[0] += x.getShape().get(0);

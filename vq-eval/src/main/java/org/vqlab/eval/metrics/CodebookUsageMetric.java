@@ -15,7 +15,6 @@ import org.vqlab.core.metric.EvaluationContext;
 import org.vqlab.core.metric.MetricResult;
 import org.vqlab.core.metric.MetricValue;
 import org.vqlab.core.model.Autoencoder;
-import org.vqlab.core.model.CodeLevels;
 import org.vqlab.core.quantizer.CodebookUsage;
 import org.vqlab.core.run.RunLayout;
 import org.vqlab.eval.TestBatches;
@@ -43,7 +42,7 @@ public final class CodebookUsageMetric extends TestSplitMetric {
       return missing("not applicable: the model has a continuous latent (no codebook)");
     }
     int levels = model.quantizers().size();
-    List<String> names = CodeLevels.names(levels);
+    List<String> names = model.codeLevelNames();
     Map<String, MetricValue> values = new LinkedHashMap<>();
     Map<String, String> missingValues = new LinkedHashMap<>();
     List<Path> figures = new ArrayList<>();

@@ -12,13 +12,16 @@ import org.vqlab.core.config.ConfigError;
 import org.vqlab.core.config.ConfigSearchPath;
 import org.vqlab.core.data.DataBenchmark;
 import org.vqlab.core.engine.EngineSetup;
+import org.vqlab.core.config.Section;
+import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
+import org.vqlab.core.plugin.PriorFactory;
 import org.vqlab.core.quantizer.QuantizerBenchmark;
 import org.vqlab.core.train.TrainerConfig;
 import org.vqlab.experiments.bench.PriorBenchmark;
 import org.vqlab.experiments.bench.TrainBenchmark;
-import org.vqlab.priors.SamplingBenchmark;
 import org.vqlab.experiments.run.LaunchConfig;
+import org.vqlab.experiments.run.RunArtifacts;
 import org.vqlab.experiments.run.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * {@code vq bench <what> [overrides]}: benchmarks that print numbers, on the device and with the
  * engine settings of the composed config ({@code trainer.device}, {@code engine.num_threads}).
  */
-@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train, sample (samplers), prior (training step).")
+@Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train, sample (the configured prior's samplers), prior (training step).")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data | train | sample | prior")
   String what;
@@ -58,7 +61,13 @@ public final class BenchCommand implements Callable<Integer> {
         Engine.getDjlVersion(), Runtime.getRuntime().availableProcessors());
     switch (what) {
       case "quantizer" -> QuantizerBenchmark.run(device, out, repeats == null ? 7 : repeats);
-      case "sample" -> SamplingBenchmark.run(device, out, 64, 10, repeats == null ? 4 : repeats, 2);
+      case "sample" -> {
+        Section prior = RunArtifacts.priorSection(composed.root());
+        PriorFactory factory = registry.factory(PluginKind.PRIOR, prior);
+        if (!factory.benchmarkSamplers(device, out, repeats == null ? 4 : repeats)) {
+          throw new ConfigError("prior.type = " + prior.type() + " ships no sampler benchmark");
+        }
+      }
       case "prior" -> PriorBenchmark.run(composed.root(), registry, device, out, repeats == null ? 10 : repeats);
       case "train" -> TrainBenchmark.run(overrides, registry, device, engine, out, 3,
           repeats == null ? 20 : repeats, soakSteps);

@@ -17,11 +17,11 @@ import org.vqlab.core.config.Section;
 import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.data.VqDataset;
 import org.vqlab.core.model.Autoencoder;
-import org.vqlab.core.model.CodeLevels;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.plugin.PriorFactory;
 import org.vqlab.core.prior.CodePrior;
+import org.vqlab.core.prior.PriorCondition;
 import org.vqlab.core.prior.PriorContext;
 import org.vqlab.core.run.RunLayout;
 import org.vqlab.core.train.Checkpoints;
@@ -147,7 +147,8 @@ public final class RunArtifacts implements AutoCloseable {
     if (count == 0) {
       return List.of();
     }
-    List<String> names = CodeLevels.names(count);
+    List<String> names = built.model().codeLevelNames();
+    List<Integer> stages = built.model().codeStages();
     List<CodeLevel> out = new ArrayList<>();
     try (NDManager scope = built.manager().newSubManager();
         LabeledBatch one = built.test().batch(scope, new long[] {0})) {
@@ -160,18 +161,25 @@ public final class RunArtifacts implements AutoCloseable {
       for (int l = 0; l < count; l++) {
         Shape s = codes.get(l).getShape();
         out.add(new CodeLevel(names.get(l), built.model().quantizers().get(l).numCodes(),
-            Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2))));
+            Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)), stages.get(l)));
       }
     }
     return List.copyOf(out);
   }
 
-  /** What the prior of {@code level} (0 = top) models and is conditioned on. */
+  /**
+   * What the prior of {@code level} (0 = top) models and is conditioned on: the grids
+   * {@link PriorCondition#conditioningGrids} names (the level above, or a residual stage's
+   * earlier stages), which share K and the grid.
+   */
   public PriorContext priorContext(int level) {
     CodeLevel l = levels.get(level);
-    CodeLevel up = level > 0 ? levels.get(level - 1) : null;
+    int[] upper = PriorCondition.conditioningGrids(CodeLevel.stages(levels), level);
+    int grids = upper[1] - upper[0];
+    CodeLevel up = grids > 0 ? levels.get(upper[1] - 1) : null;
     return new PriorContext(l.numCodes(), l.height(), l.width(), up == null ? 0 : up.numCodes(),
-        up == null ? 0 : up.height(), up == null ? 0 : up.width(), built.train().numClasses());
+        up == null ? 0 : up.height(), up == null ? 0 : up.width(), built.train().numClasses(),
+        grids);
   }
 
   /** Where the prior of {@code level} keeps its checkpoints. */

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.vqlab.core.data.LabeledBatch;
 import org.vqlab.core.model.Autoencoder;
 import org.vqlab.core.model.AutoencoderOutput;
-import org.vqlab.core.model.CodeLevels;
 import org.vqlab.core.quantizer.CodebookUsage;
 import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.core.train.TrainingTask;
@@ -31,7 +30,7 @@ public final class AutoencoderTask implements TrainingTask<LabeledBatch> {
   public AutoencoderTask(Autoencoder model, NDManager manager) {
     this.model = model;
     this.manager = manager;
-    this.levelNames = CodeLevels.names(Math.max(1, model.quantizers().size()));
+    this.levelNames = model.codeLevelNames();
   }
 
   public Autoencoder model() {

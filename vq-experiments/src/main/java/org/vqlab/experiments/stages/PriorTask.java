@@ -1,10 +1,10 @@
 package org.vqlab.experiments.stages;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.vqlab.core.codes.CodeBatch;
 import org.vqlab.core.nn.ScalarOps;
@@ -12,7 +12,6 @@ import org.vqlab.core.prior.ClipPrior;
 import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.prior.PriorCondition;
 import org.vqlab.core.train.TrainingTask;
-import org.vqlab.priors.CodeNll;
 
 /**
  * Trains the prior of one level on stored codes: the loss is the mean negative log-likelihood in
@@ -28,11 +27,18 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
   private static final double LN2 = Math.log(2);
   private final CodePrior prior;
   private final int level;
+  private final List<Integer> stages;
 
-  /** {@code level} indexes the store's levels, 0 = top. */
+  /** {@code level} indexes the store's levels, 0 = top; every level single codes (stage 0). */
   public PriorTask(CodePrior prior, int level) {
+    this(prior, level, java.util.Collections.nCopies(level + 1, 0));
+  }
+
+  /** {@code stages}: the stage of each of the store's levels ({@code CodeLevel#stage}). */
+  public PriorTask(CodePrior prior, int level, List<Integer> stages) {
     this.prior = prior;
     this.level = level;
+    this.stages = List.copyOf(stages);
   }
 
   public CodePrior prior() {
@@ -46,7 +52,7 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
 
   /** What the prior of this level sees besides its own codes. */
   public PriorCondition condition(CodeBatch batch) {
-    return new PriorCondition(batch.labels(), level > 0 ? batch.level(level - 1) : null, null);
+    return PriorCondition.ofGrid(batch.labels(), batch.levels(), stages, level);
   }
 
   @Override
@@ -61,23 +67,16 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
           withoutPast = clipPrior.frameBits(parameters, codes, batch.labels(), false).mean();
         }
       } else {
-        Shape s = codes.getShape();
-        long t = s.get(1);
-        NDArray frames = codes.reshape(-1, s.get(2), s.get(3));
-        NDArray upper = level > 0 ? foldFrames(batch.level(level - 1)) : null;
-        NDArray labels = batch.labels() == null ? null
-            : batch.labels().expandDims(1).repeat(1, t).reshape(-1);
-        NDArray logits = prior.logits(parameters, frames, new PriorCondition(labels, upper, null),
-            training);
-        nats = CodeNll.nats(logits, frames);
+        long t = codes.getShape().get(1);
+        NDArray frames = codes.reshape(-1, codes.getShape().get(2), codes.getShape().get(3));
+        nats = prior.natsPerCode(parameters, frames, condition(batch).perFrame(t), training);
       }
     } else {
       if (prior instanceof ClipPrior) {
         throw new IllegalArgumentException("the video prior needs clips of codes (B, T, h, w),"
             + " the store holds images " + codes.getShape());
       }
-      NDArray logits = prior.logits(parameters, codes, condition(batch), training);
-      nats = CodeNll.nats(logits, codes);
+      nats = prior.natsPerCode(parameters, codes, condition(batch), training);
     }
     Map<String, NDArray> scalars = new LinkedHashMap<>();
     scalars.put("nats_per_code", nats);
@@ -86,11 +85,5 @@ public final class PriorTask implements TrainingTask<CodeBatch> {
       scalars.put("bits_per_code_without_past", withoutPast);
     }
     return new StepOutput(nats, scalars);
-  }
-
-  /** (B, T, h, w) -> (B T, h, w). */
-  private static NDArray foldFrames(NDArray clip) {
-    Shape s = clip.getShape();
-    return clip.reshape(-1, s.get(2), s.get(3));
   }
 }

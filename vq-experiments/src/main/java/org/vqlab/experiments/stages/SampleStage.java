@@ -178,7 +178,8 @@ public final class SampleStage implements Launch.StageBody {
 
   /**
    * Codes (n, h, w) per level, top first: level l is drawn with uniforms of seed
-   * {@code seed * 1000003 + l}, conditioned on the labels and the codes of level l - 1.
+   * {@code seed * 1000003 + l}, conditioned on the labels and the codes of level l - 1 (for a
+   * residual stage, on the stages before it; see {@link PriorCondition#ofGrid}).
    */
   public static List<NDArray> sample(List<CodePrior> priors, List<CodeLevel> levels, ParameterStore parameters,
       NDManager manager, long[] labels, SampleConfig config) {
@@ -188,7 +189,7 @@ public final class SampleStage implements Launch.StageBody {
       CodeLevel level = levels.get(l);
       NDArray uniforms = AncestralSampling.uniforms(manager, manager.getDevice(), config.n(),
           level.height(), level.width(), (int) (config.seed() * 1_000_003L + l));
-      PriorCondition condition = new PriorCondition(labelArray, l > 0 ? codes.get(l - 1) : null, null);
+      PriorCondition condition = PriorCondition.ofGrid(labelArray, codes, CodeLevel.stages(levels), l);
       NDArray drawn = config.sampler() == SampleConfig.Sampler.FAST
           ? priors.get(l).sample(parameters, uniforms, condition, config.temperature())
           : AncestralSampling.reference(priors.get(l), parameters, uniforms, condition, config.temperature());

@@ -128,7 +128,7 @@ public final class TrainPriorStage implements Launch.StageBody {
       throw new StageFailure("prior '" + launch.section("prior").type() + "' models clips of codes"
           + " but " + train.file() + " holds images: use a video dataset or an image prior");
     }
-    PriorTask task = new PriorTask(prior, l);
+    PriorTask task = new PriorTask(prior, l, CodeLevel.stages(run.levels()));
     // Each level its own batch order, a pure function of (run seed, level).
     BatchSampler sampler = new BatchSampler(train.size(), base.batchSize(), seed * 1_000_003L + l + 1, true);
     TrainerConfig config = base.forEpochs(sampler.batchesPerEpoch());
@@ -180,7 +180,7 @@ public final class TrainPriorStage implements Launch.StageBody {
 
   /** Mean -log p(code) in nats over every code of the whole test store, under {@code prior}. */
   public static double testNats(CodePrior prior, int level, CodeStore test, NDManager manager, int batchSize) {
-    PriorTask task = new PriorTask(prior, level);
+    PriorTask task = new PriorTask(prior, level, CodeLevel.stages(test.header().levels()));
     ParameterStore parameters = new ParameterStore(manager, false);
     double sum = 0;
     for (long from = 0; from < test.size(); from += batchSize) {
