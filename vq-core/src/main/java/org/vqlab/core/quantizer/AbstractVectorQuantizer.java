@@ -371,13 +371,20 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   public void loadParameters(NDManager manager, DataInputStream is)
       throws IOException, MalformedModelException {
     super.loadParameters(manager, is);
-    // Parameter.load restores values but not the autograd flag; the codebook must train on.
-    for (Parameter p : getDirectParameters().values()) {
+    restoreGradientFlags(this);
+    mirrored = false;
+  }
+
+  /**
+   * Parameter.load restores values but not the autograd flag; a loaded codebook (or FSQ scale)
+   * must train on.
+   */
+  static void restoreGradientFlags(AbstractBlock block) {
+    for (Parameter p : block.getDirectParameters().values()) {
       if (p.requiresGradient()) {
         p.getArray().setRequiresGradient(true);
       }
     }
-    mirrored = false;
   }
 
   @Override

@@ -150,12 +150,7 @@ public final class FiniteScalarQuantizer extends GridQuantizer {
   public void loadParameters(NDManager manager, DataInputStream is)
       throws IOException, MalformedModelException {
     super.loadParameters(manager, is);
-    // Parameter.load restores values but not the autograd flag; the scale must train on.
-    for (Parameter p : getDirectParameters().values()) {
-      if (p.requiresGradient()) {
-        p.getArray().setRequiresGradient(true);
-      }
-    }
+    AbstractVectorQuantizer.restoreGradientFlags(this);
     mirrored = false;
   }
 }
