@@ -17,6 +17,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import org.vqlab.core.nn.ScalarOps;
 import java.io.DataInputStream;
 import java.io.IOException;
 
@@ -24,6 +25,14 @@ import java.io.IOException;
  * What the standard and EMA quantizers share: the codebook parameter, the step / restart / init
  * buffers, the layouts, the nearest-code search, k-means initialisation and the per-step
  * statistics. Subclasses say how the codebook learns ({@link #losses}, {@link #afterAssignment}).
+ *
+ * <p>Shared {@link CodebookOptions}: the gradient estimator (straight-through or the rotation
+ * trick), the affine reparameterisation of the codebook from running statistics and the
+ * synchronised update. A subclass gets them by passing the options to the constructor.
+ *
+ * <p>Precision: the search, the losses and every statistic are computed in float32 whatever the
+ * input's type (a bfloat16 input is cast in, the quantized output cast back), and the block's own
+ * arrays are float32 even inside a half-precision model.
  *
  * <p>Buffers are {@link Parameter}s with {@code requiresGrad = false}: they are saved and loaded
  * with the block and skipped by an optimiser that updates only parameters requiring gradient.
@@ -40,11 +49,17 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   protected final CodeDistance distance;
   protected final double deadCodeThreshold;
   protected final int chunkSize;
+  protected final CodebookOptions options;
 
   protected final Parameter codebook;
   private final Parameter step;
   private final Parameter restartCount;
   private final Parameter initialized;
+  /** Running mean / variance per dimension of the inputs and the raw codes (affine only). */
+  private final Parameter affineZMean;
+  private final Parameter affineZVar;
+  private final Parameter affineCMean;
+  private final Parameter affineCVar;
 
   /** Host mirrors of {@link #step} and {@link #initialized}; valid when {@code mirrored}. */
   private long hostStep;
@@ -54,6 +69,14 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   protected AbstractVectorQuantizer(int numCodes, int codeDim, double commitmentCost,
       CodebookInit init, int kmeansIterations, CodeDistance distance, double deadCodeThreshold,
       int chunkSize, boolean codebookRequiresGrad) {
+    this(numCodes, codeDim, commitmentCost, init, kmeansIterations, distance, deadCodeThreshold,
+        chunkSize, codebookRequiresGrad, CodebookOptions.PLAIN);
+  }
+
+  protected AbstractVectorQuantizer(int numCodes, int codeDim, double commitmentCost,
+      CodebookInit init, int kmeansIterations, CodeDistance distance, double deadCodeThreshold,
+      int chunkSize, boolean codebookRequiresGrad, CodebookOptions options) {
+    this.options = options;
     this.numCodes = numCodes;
     this.codeDim = codeDim;
     this.commitmentCost = commitmentCost;
@@ -73,6 +96,12 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     // k-means runs on the first training batch, so a loaded checkpoint must not rerun it.
     initialized = addParameter(buffer("initialized", new Shape(1),
         init == CodebookInit.KMEANS ? 0f : 1f));
+    // Only an affine quantizer has these, so checkpoints of plain ones keep their format.
+    boolean affine = options.affine();
+    affineZMean = affine ? addParameter(buffer("affine_z_mean", new Shape(codeDim), 0f)) : null;
+    affineZVar = affine ? addParameter(buffer("affine_z_var", new Shape(codeDim), 1f)) : null;
+    affineCMean = affine ? addParameter(buffer("affine_c_mean", new Shape(codeDim), 0f)) : null;
+    affineCVar = affine ? addParameter(buffer("affine_c_var", new Shape(codeDim), 1f)) : null;
   }
 
   /** A saved, non-trainable state array. */
@@ -91,25 +120,75 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     return codeDim;
   }
 
+  /**
+   * The codebook the search uses (K, D): the raw codebook parameter, or with {@code affine} its
+   * map mu_z + sqrt(var_z / var_c) (c - mu_c) from the running statistics. An affine codebook is a
+   * new array in the caller's charge.
+   */
   @Override
   public NDArray codebook(ParameterStore parameters) {
     Device device = codebook.getArray().getDevice();
-    return parameters.getValue(codebook, device, false);
+    NDArray raw = parameters.getValue(codebook, device, false);
+    return options.affine() ? affineMap(parameters, raw) : raw;
   }
 
   @Override
   public NDArray decode(ParameterStore parameters, NDArray indices) {
     CodeLayout layout = CodeLayout.ofIndices(indices.getShape(), codeDim);
-    NDArray e = codebook(parameters);
-    // The quantized output of a cosine quantizer is the normalised code: decode the same vectors.
-    NDArray es = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(e) : e;
-    NDArray flat = es.get(indices.flatten().toType(DataType.INT64, false));
-    // Ops on the codebook land in its (the model's) manager; keep the results in the caller's scope.
-    flat.attach(indices.getManager());
-    if (es != e) {
-      es.close();
+    NDArray flat;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray e = codebook(parameters);
+      // The quantized output of a cosine quantizer is the normalised code: decode the same vectors.
+      NDArray es = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(e) : e;
+      flat = es.get(indices.flatten().toType(DataType.INT64, false));
+      NDScope.unregister(flat);
     }
+    // Ops on the codebook land in its (the model's) manager; keep the result in the caller's.
+    flat.attach(indices.getManager());
     return layout.unflatten(flat);
+  }
+
+  /** mu_z + sqrt(var_z / var_c) (c - mu_c) per dimension; constants except {@code raw}. */
+  private NDArray affineMap(ParameterStore parameters, NDArray raw) {
+    Device device = raw.getDevice();
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray zMean = parameters.getValue(affineZMean, device, false);
+      NDArray zVar = parameters.getValue(affineZVar, device, false);
+      NDArray cMean = parameters.getValue(affineCMean, device, false);
+      NDArray cVar = parameters.getValue(affineCVar, device, false);
+      NDArray scale = zVar.div(cVar.add(1e-8f)).sqrt();
+      NDArray mapped = raw.sub(cMean).mul(scale).add(zMean);
+      NDScope.unregister(mapped);
+      return mapped;
+    }
+  }
+
+  /**
+   * Moves the affine statistics towards this batch's: the mean and (biased) variance per dimension
+   * of the inputs {@code z} (N, D) and of the raw codes; the first training step copies them.
+   */
+  private void updateAffineStatistics(ParameterStore parameters, NDArray z, long stepsSoFar) {
+    Device device = z.getDevice();
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray raw = parameters.getValue(codebook, device, true).stopGradient();
+      float m = stepsSoFar == 0 ? 1f : (float) options.affineMomentum();
+      blend(parameters.getValue(affineZMean, device, true), z.mean(new int[] {0}), m);
+      blend(parameters.getValue(affineZVar, device, true), variance(z), m);
+      blend(parameters.getValue(affineCMean, device, true), raw.mean(new int[] {0}), m);
+      blend(parameters.getValue(affineCVar, device, true), variance(raw), m);
+    }
+  }
+
+  private static NDArray variance(NDArray x) {
+    return x.sub(x.mean(new int[] {0}, true)).square().mean(new int[] {0});
+  }
+
+  /** target = (1 - m) target + m value, in place. */
+  private static void blend(NDArray target, NDArray value, float m) {
+    target.muli(1f - m).addi(value.mul(m));
   }
 
   @Override
@@ -124,8 +203,9 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   }
 
   @Override
-  public QuantizerOutput quantize(ParameterStore parameters, NDArray z, boolean training) {
-    CodeLayout layout = CodeLayout.of(z, codeDim);
+  public QuantizerOutput quantize(ParameterStore parameters, NDArray input, boolean training) {
+    CodeLayout layout = CodeLayout.of(input, codeDim);
+    NDArray z = QuantizerPrecision.toFloat32(input);
     Device device = z.getDevice();
     mirror();
     NDArray flat = layout.flatten(z);
@@ -134,14 +214,21 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     if (training && !hostInitialized) {
       initializeFromData(parameters, detached);
     }
+    if (training && options.affine()) {
+      updateAffineStatistics(parameters, detached, hostStep);
+    }
     if (training) {
       beforeAssignment(parameters, detached, hostStep);
     }
     NDArray e = parameters.getValue(codebook, device, training);
     NDArray es = e;
+    if (options.affine()) {
+      es = affineMap(parameters, es);
+      es.attach(z.getManager());
+    }
     if (distance == CodeDistance.COSINE) {
       // Results of ops on the codebook belong to the parameter's manager: scope them to the step.
-      es = CodebookSearch.normalizeRows(e);
+      es = CodebookSearch.normalizeRows(es);
       es.attach(z.getManager());
     }
     NDArray indices;
@@ -153,9 +240,17 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     q.attach(z.getManager());
     NDList losses = losses(zs, q);
     NDArray quantizedFlat;
-    // z + sg[q - z] = z - sg[z - q], reusing the commitment residual z - sg[q].
     try (NDArray residual = losses.get(3); NDArray sg = residual.stopGradient()) {
-      quantizedFlat = zs.sub(sg);
+      quantizedFlat = options.gradient() == GradientEstimator.ROTATION
+          ? RotationTrick.apply(zs, q)
+          // z + sg[q - z] = z - sg[z - q], reusing the commitment residual z - sg[q].
+          : zs.sub(sg);
+    }
+    if (options.syncNu() > 0) {
+      // + nu q - sg[nu q]: the same value, and the codebook follows the decoder's gradient too.
+      try (NDArray nuQ = ScalarOps.mul(q, options.syncNu()); NDArray nuQd = nuQ.stopGradient()) {
+        quantizedFlat = quantizedFlat.add(nuQ.sub(nuQd));
+      }
     }
     if (training) {
       afterAssignment(parameters, detached, indices, counts, hostStep + 1);
@@ -164,7 +259,8 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     }
     NDArray perplexity = CodeHistogram.perplexity(counts);
     NDArray used = CodeHistogram.codesUsed(counts);
-    return new QuantizerOutput(layout.unflatten(quantizedFlat),
+    return new QuantizerOutput(
+        QuantizerPrecision.restore(layout.unflatten(quantizedFlat), input),
         indices.reshape(layout.indexShape()), losses.get(0), losses.get(1), losses.get(2),
         perplexity, used);
   }
@@ -266,7 +362,8 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
 
   @Override
   public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-    super.initialize(manager, dataType, inputShapes);
+    // The codebook and its statistics stay float32 in a half-precision model.
+    super.initialize(manager, DataType.FLOAT32, inputShapes);
     mirrored = false;
   }
 
@@ -274,13 +371,20 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   public void loadParameters(NDManager manager, DataInputStream is)
       throws IOException, MalformedModelException {
     super.loadParameters(manager, is);
-    // Parameter.load restores values but not the autograd flag; the codebook must train on.
-    for (Parameter p : getDirectParameters().values()) {
+    restoreGradientFlags(this);
+    mirrored = false;
+  }
+
+  /**
+   * Parameter.load restores values but not the autograd flag; a loaded codebook (or FSQ scale)
+   * must train on.
+   */
+  static void restoreGradientFlags(AbstractBlock block) {
+    for (Parameter p : block.getDirectParameters().values()) {
       if (p.requiresGradient()) {
         p.getArray().setRequiresGradient(true);
       }
     }
-    mirrored = false;
   }
 
   @Override

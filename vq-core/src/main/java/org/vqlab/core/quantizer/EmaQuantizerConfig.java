@@ -16,10 +16,14 @@ package org.vqlab.core.quantizer;
  * @param deadCodeThreshold restart a code whose moving count (vectors per step) falls below this;
  *     0 turns restarts off
  * @param chunkSize rows of the (rows x K) distance matrix computed at once; 0 = all rows at once
+ * @param gradient straight_through or rotation (the rotation trick)
+ * @param affine reparameterise the codebook from running statistics (see {@link CodebookOptions})
+ * @param affineMomentum weight of each batch in the affine running statistics, in (0, 1]
  */
 public record EmaQuantizerConfig(int numCodes, int codeDim, double commitmentCost, double decay,
     double epsilon, boolean zeroDebias, CodebookInit init, int kmeansIterations,
-    CodeDistance distance, double deadCodeThreshold, int chunkSize) {
+    CodeDistance distance, double deadCodeThreshold, int chunkSize,
+    GradientEstimator gradient, boolean affine, double affineMomentum) {
 
   public EmaQuantizerConfig {
     QuantizerChecks.positive("num_codes", numCodes);
@@ -34,5 +38,22 @@ public record EmaQuantizerConfig(int numCodes, int codeDim, double commitmentCos
     QuantizerChecks.notNull("distance", distance);
     QuantizerChecks.nonNegative("dead_code_threshold", deadCodeThreshold);
     QuantizerChecks.nonNegative("chunk_size", chunkSize);
+    new CodebookOptions(gradient, affine, affineMomentum, 0);
+  }
+
+  /** The plain quantizer: straight-through, no affine map. */
+  public EmaQuantizerConfig(int numCodes, int codeDim, double commitmentCost, double decay,
+      double epsilon, boolean zeroDebias, CodebookInit init, int kmeansIterations,
+      CodeDistance distance, double deadCodeThreshold, int chunkSize) {
+    this(numCodes, codeDim, commitmentCost, decay, epsilon, zeroDebias, init, kmeansIterations,
+        distance, deadCodeThreshold, chunkSize, GradientEstimator.STRAIGHT_THROUGH, false, 0.1);
+  }
+
+  /**
+   * The options {@link AbstractVectorQuantizer} shares between codebook quantizers. The EMA
+   * codebook takes no gradient, so it has no synchronised update.
+   */
+  public CodebookOptions options() {
+    return new CodebookOptions(gradient, affine, affineMomentum, 0);
   }
 }

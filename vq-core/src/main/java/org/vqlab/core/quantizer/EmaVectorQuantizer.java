@@ -48,7 +48,7 @@ public class EmaVectorQuantizer extends AbstractVectorQuantizer {
   public EmaVectorQuantizer(EmaQuantizerConfig config) {
     super(config.numCodes(), config.codeDim(), config.commitmentCost(), config.init(),
         config.kmeansIterations(), config.distance(), config.deadCodeThreshold(),
-        config.chunkSize(), false);
+        config.chunkSize(), false, config.options());
     this.decay = config.decay();
     this.epsilon = config.epsilon();
     this.zeroDebias = config.zeroDebias();

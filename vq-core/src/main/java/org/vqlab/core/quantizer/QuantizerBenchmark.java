@@ -17,10 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.List;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.vqlab.core.config.Section;
 
 /**
- * Times one quantise + backward step for N = 16384, D = 64, K in {512, 8192}, against the bare DJL
- * operations any quantizer needs. "floor" is GEMM (N,D)x(D,K) + argmin + gather + backward of a
+ * Times one quantise + backward step for N = 16384, K in {512, 8192}, of every built-in quantizer
+ * and codebook option, against the bare DJL operations a codebook quantizer needs (D = 64; FSQ and
+ * LFQ have their own D: the number of levels, the number of bits). "floor" is GEMM (N,D)x(D,K) + argmin + gather + backward of a
  * decoder stand-in (mean square of the gathered codes, as in the quantizer cases) and one MSE
  * through the gather; it skips even the |e|^2 term, so it is a lower bound. "naive" adds the
  * textbook |e|^2 - 2 z.e as two N x K elementwise passes. Quantizer cases train (EMA update,
@@ -38,14 +43,28 @@ public final class QuantizerBenchmark {
     out.printf("quantizer benchmark: N=%d D=%d device=%s engine=%s %s, %d repeats; cases run"
         + " round-robin so that load from other processes hits all alike%n", N, D, device,
         Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), repeats);
-    out.printf("%-28s %9s %9s %9s %9s %9s %9s%n", "case", "wall ms", "min ms", "x floor",
+    out.printf("%-36s %9s %9s %9s %9s %9s %9s%n", "case", "wall ms", "min ms", "x floor",
         "cpu ms", "x floor", "peak MiB");
     for (int k : new int[] {512, 8192}) {
+      int bits = Integer.numberOfTrailingZeros(k);
+      List<Integer> levels = k == 512 ? List.of(8, 8, 8) : List.of(8, 8, 8, 4, 4);
       String[] names = {"bare floor", "bare naive", "standard chunk=8192", "standard chunk=0",
-          "ema chunk=8192"};
+          "ema chunk=8192", "standard rotation", "standard affine", "ema affine",
+          "residual 2 stages (ema)", "fsq " + levels, "lfq d=" + bits};
       Step[] steps = {m -> bare(m, k, false), m -> bare(m, k, true),
-          quantizerStep(standard(k, 8192)), quantizerStep(standard(k, 0)),
-          quantizerStep(ema(k, 8192))};
+          quantizerStep(standard(k, 8192, CodebookOptions.PLAIN)),
+          quantizerStep(standard(k, 0, CodebookOptions.PLAIN)),
+          quantizerStep(ema(k, 8192, CodebookOptions.PLAIN)),
+          quantizerStep(standard(k, 8192,
+              new CodebookOptions(GradientEstimator.ROTATION, false, 0.1, 0))),
+          quantizerStep(standard(k, 8192,
+              new CodebookOptions(GradientEstimator.STRAIGHT_THROUGH, true, 0.1, 0))),
+          quantizerStep(ema(k, 8192,
+              new CodebookOptions(GradientEstimator.STRAIGHT_THROUGH, true, 0.1, 0))),
+          quantizerStep(residual(k)),
+          quantizerStep(new FiniteScalarQuantizer(new FsqConfig(levels, FsqScale.DATA, 1e-3))),
+          quantizerStep(new LookupFreeQuantizer(new LfqConfig(bits, 0.25, 0.1, 1.0, 0.01,
+              2048)))};
       double[][] ms = new double[steps.length][repeats];
       double[][] cpu = new double[steps.length][repeats];
       double[] peak = new double[steps.length];
@@ -78,7 +97,7 @@ public final class QuantizerBenchmark {
           ratio[r] = ms[c][r] / ms[0][r];
           cpuRatio[r] = cpu[c][r] / cpu[0][r];
         }
-        out.printf("%-28s %9.1f %9.1f %9.2f %9.1f %9.2f %9.0f%n", "K=" + k + " " + names[c],
+        out.printf("%-36s %9.1f %9.1f %9.2f %9.1f %9.2f %9.0f%n", "K=" + k + " " + names[c],
             median(ms[c]), Arrays.stream(ms[c]).min().orElse(Double.NaN), median(ratio),
             median(cpu[c]), median(cpuRatio), peak[c]);
       }
@@ -103,14 +122,24 @@ public final class QuantizerBenchmark {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  private static AbstractVectorQuantizer standard(int k, int chunk) {
+  private static Quantizer standard(int k, int chunk, CodebookOptions o) {
     return new VectorQuantizer(new StandardQuantizerConfig(k, D, 0.25, CodebookInit.UNIFORM, 0,
-        CodeDistance.L2, 1.0, 0.99, chunk));
+        CodeDistance.L2, 1.0, 0.99, chunk, o.gradient(), o.affine(), o.affineMomentum(),
+        o.syncNu()));
   }
 
-  private static AbstractVectorQuantizer ema(int k, int chunk) {
+  private static Quantizer ema(int k, int chunk, CodebookOptions o) {
     return new EmaVectorQuantizer(new EmaQuantizerConfig(k, D, 0.25, 0.99, 1e-5, true,
-        CodebookInit.UNIFORM, 0, CodeDistance.L2, 1.0, chunk));
+        CodebookInit.UNIFORM, 0, CodeDistance.L2, 1.0, chunk, o.gradient(), o.affine(),
+        o.affineMomentum()));
+  }
+
+  /** The shipped residual option (EMA stages) with 2 stages of K codes and a uniform init. */
+  private static Quantizer residual(int k) {
+    Config shipped = ConfigFactory.parseResources("config/quantizer/residual.conf");
+    Config c = ConfigFactory.parseString("num_codes = " + k + ", code_dim = " + D
+        + ", stages = 2, dropout_seed = 0, stage.init = uniform").withFallback(shipped).resolve();
+    return new ResidualQuantizerFactory().create(new Section("quantizer", c));
   }
 
   private interface Step {
@@ -136,18 +165,19 @@ public final class QuantizerBenchmark {
     }
   }
 
-  private static Step quantizerStep(AbstractVectorQuantizer quantizer) {
+  private static Step quantizerStep(Quantizer quantizer) {
+    int d = quantizer.codeDim();
     return new Step() {
       private boolean ready;
 
       @Override
       public void run(NDManager m) {
         if (!ready) {
-          quantizer.initialize(m.getParentManager(), DataType.FLOAT32, new Shape(1, D));
+          quantizer.initialize(m.getParentManager(), DataType.FLOAT32, new Shape(1, d));
           ready = true;
         }
         ParameterStore ps = new ParameterStore(m, false);
-        NDArray z = m.randomNormal(new Shape(N, D));
+        NDArray z = m.randomNormal(new Shape(N, d));
         z.setRequiresGradient(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           QuantizerOutput out = quantizer.quantize(ps, z, true);

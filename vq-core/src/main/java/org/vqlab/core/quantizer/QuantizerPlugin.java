@@ -8,6 +8,8 @@ public final class QuantizerPlugin extends VqPluginModule {
   protected void configure() {
     quantizer("standard", StandardQuantizerFactory.class);
     quantizer("ema", EmaQuantizerFactory.class);
+    quantizer("fsq", FsqQuantizerFactory.class);
+    quantizer("lfq", LfqQuantizerFactory.class);
     quantizer("residual", ResidualQuantizerFactory.class);
   }
 }

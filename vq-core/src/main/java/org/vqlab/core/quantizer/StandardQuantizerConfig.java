@@ -14,10 +14,15 @@ package org.vqlab.core.quantizer;
  *     0 turns restarts off
  * @param usageDecay decay of the moving usage that restarts are decided on (zero-debiased)
  * @param chunkSize rows of the (rows x K) distance matrix computed at once; 0 = all rows at once
+ * @param gradient straight_through or rotation (the rotation trick)
+ * @param affine reparameterise the codebook from running statistics (see {@link CodebookOptions})
+ * @param affineMomentum weight of each batch in the affine running statistics, in (0, 1]
+ * @param syncNu nu of the synchronised update; 0 = off
  */
 public record StandardQuantizerConfig(int numCodes, int codeDim, double commitmentCost,
     CodebookInit init, int kmeansIterations, CodeDistance distance, double deadCodeThreshold,
-    double usageDecay, int chunkSize) {
+    double usageDecay, int chunkSize,
+    GradientEstimator gradient, boolean affine, double affineMomentum, double syncNu) {
 
   public StandardQuantizerConfig {
     QuantizerChecks.positive("num_codes", numCodes);
@@ -29,5 +34,19 @@ public record StandardQuantizerConfig(int numCodes, int codeDim, double commitme
     QuantizerChecks.nonNegative("dead_code_threshold", deadCodeThreshold);
     QuantizerChecks.openUnit("usage_decay", usageDecay);
     QuantizerChecks.nonNegative("chunk_size", chunkSize);
+    new CodebookOptions(gradient, affine, affineMomentum, syncNu);
+  }
+
+  /** The plain quantizer: straight-through, no affine map, no synchronised update. */
+  public StandardQuantizerConfig(int numCodes, int codeDim, double commitmentCost,
+      CodebookInit init, int kmeansIterations, CodeDistance distance, double deadCodeThreshold,
+      double usageDecay, int chunkSize) {
+    this(numCodes, codeDim, commitmentCost, init, kmeansIterations, distance, deadCodeThreshold,
+        usageDecay, chunkSize, GradientEstimator.STRAIGHT_THROUGH, false, 0.1, 0);
+  }
+
+  /** The options {@link AbstractVectorQuantizer} shares between codebook quantizers. */
+  public CodebookOptions options() {
+    return new CodebookOptions(gradient, affine, affineMomentum, syncNu);
   }
 }

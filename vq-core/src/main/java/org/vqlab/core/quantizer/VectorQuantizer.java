@@ -27,7 +27,7 @@ public class VectorQuantizer extends AbstractVectorQuantizer {
   public VectorQuantizer(StandardQuantizerConfig config) {
     super(config.numCodes(), config.codeDim(), config.commitmentCost(), config.init(),
         config.kmeansIterations(), config.distance(), config.deadCodeThreshold(),
-        config.chunkSize(), true);
+        config.chunkSize(), true, config.options());
     this.usageDecay = config.usageDecay();
     usage = addParameter(buffer("usage", new Shape(config.numCodes()), 0f));
   }

@@ -71,11 +71,61 @@ class QuantizerConfigTest {
     assertTrue(unknown.getMessage().contains("quantizer.decay"), unknown.getMessage());
   }
 
+  private static Section resource(String option) {
+    return new Section("quantizer",
+        ConfigFactory.parseResources("config/quantizer/" + option + ".conf").resolve());
+  }
+
+  @Test
+  void fsqDefaults() {
+    Section s = resource("fsq");
+    assertEquals("fsq", s.type());
+    assertEquals(new FsqConfig(java.util.List.of(8, 8, 8), FsqScale.DATA, 1e-3),
+        s.bind(FsqConfig.class));
+    FsqConfig full = with(with(with(s, "levels", "[8, 5, 5, 5]"), "scale", "none"),
+        "bound_epsilon", 0).bind(FsqConfig.class);
+    assertEquals(new FsqConfig(java.util.List.of(8, 5, 5, 5), FsqScale.NONE, 0), full);
+    ConfigError bad = assertThrows(ConfigError.class,
+        () -> with(s, "levels", "[8, 1]").bind(FsqConfig.class));
+    assertTrue(bad.getMessage().contains("levels"), bad.getMessage());
+  }
+
+  @Test
+  void lfqDefaults() {
+    Section s = resource("lfq");
+    assertEquals("lfq", s.type());
+    assertEquals(new LfqConfig(9, 0.25, 0.1, 1.0, 0.01, 4096), s.bind(LfqConfig.class));
+    LfqConfig full = with(with(with(with(with(with(s, "code_dim", 12), "commitment_cost", 0.5),
+        "entropy_weight", 0.2), "diversity_weight", 0.5), "temperature", 0.1), "chunk_size", 0)
+        .bind(LfqConfig.class);
+    assertEquals(new LfqConfig(12, 0.5, 0.2, 0.5, 0.1, 0), full);
+    ConfigError big = assertThrows(ConfigError.class,
+        () -> with(s, "code_dim", 17).bind(LfqConfig.class));
+    assertTrue(big.getMessage().contains("code_dim"), big.getMessage());
+  }
+
+  @Test
+  void codebookOptionsMapEveryKey() {
+    StandardQuantizerConfig c = with(with(with(with(section("standard"), "gradient", "rotation"),
+        "affine", true), "affine_momentum", 0.5), "sync_nu", 0.2)
+        .bind(StandardQuantizerConfig.class);
+    assertEquals(new CodebookOptions(GradientEstimator.ROTATION, true, 0.5, 0.2), c.options());
+    EmaQuantizerConfig e = with(with(section("ema"), "gradient", "rotation"), "affine", true)
+        .bind(EmaQuantizerConfig.class);
+    assertEquals(new CodebookOptions(GradientEstimator.ROTATION, true, 0.1, 0), e.options());
+    ConfigError momentum = assertThrows(ConfigError.class,
+        () -> with(section("ema"), "affine_momentum", 0).bind(EmaQuantizerConfig.class));
+    assertTrue(momentum.getMessage().contains("affine_momentum"), momentum.getMessage());
+    ConfigError gradient = assertThrows(ConfigError.class,
+        () -> with(section("standard"), "gradient", "gumbel").bind(StandardQuantizerConfig.class));
+    assertTrue(gradient.getMessage().contains("quantizer.gradient"), gradient.getMessage());
+  }
+
   @Test
   void pluginRegistersBothQuantizersAndBuildsThem() {
     PluginRegistry registry = PluginRegistry.load();
     assertTrue(registry.all(PluginKind.QUANTIZER).keySet().containsAll(
-        java.util.List.of("standard", "ema")));
+        java.util.List.of("standard", "ema", "fsq", "lfq")));
     Quantizer ema = new Quantizers(registry).create(with(section("ema"), "num_codes", 32));
     assertInstanceOf(EmaVectorQuantizer.class, ema);
     assertEquals(32, ema.numCodes());
