@@ -1,6 +1,9 @@
 package org.vqlab.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -28,6 +31,7 @@ public final class AdamOptimizer implements AutoCloseable {
   private final List<NDArray> means = new ArrayList<>();
   private final List<NDArray> variances = new ArrayList<>();
   private long updates;
+  private Constants constants;
 
   public AdamOptimizer(List<Parameter> parameters, TrainerConfig config, NDManager manager) {
     this.parameters = parameters.stream().filter(Parameter::requiresGradient).toList();
@@ -66,54 +70,108 @@ public final class AdamOptimizer implements AutoCloseable {
    * Returns the global gradient norm before clipping (an array in {@code scratch}).
    */
   public NDArray step(long step, NDManager scratch) {
+    return step(step, scratch, null, true);
+  }
+
+  /**
+   * One update from the gradients the parameters hold, which are then zeroed, without any read
+   * back to the host and without a scalar copied to the device per operation (DJL's
+   * {@code mul(Number)} copies its number to the device; here every constant is a device scalar
+   * made by a fill). When {@code apply} (a boolean device scalar) is false the parameters do not
+   * move: gradients are replaced by zeros and the step size is zero, so that a step whose loss is
+   * not finite is skipped on the device. Returns the gradient norm before clipping when
+   * {@code reportNorm} (or clipping) asks for it, else null.
+   */
+  public NDArray step(long step, NDManager scratch, NDArray apply, boolean reportNorm) {
     updates++;
     double lr = learningRate(config, step);
     float beta1 = config.betas().get(0).floatValue();
     float beta2 = config.betas().get(1).floatValue();
     double correction1 = 1 - Math.pow(beta1, updates);
     double correction2 = 1 - Math.pow(beta2, updates);
+    if (parameters.isEmpty()) {
+      return reportNorm ? scratch.zeros(new Shape()) : null;
+    }
+    NDArray first = parameters.get(0).getArray();
+    Constants k = constants(first, beta1, beta2);
     List<NDArray> grads = new ArrayList<>(parameters.size());
-    NDArray sumSquares = null;
     for (Parameter p : parameters) {
       NDArray g = p.getArray().getGradient();
       g.attach(scratch);
       grads.add(g);
-      NDArray s = g.square().sum();
-      sumSquares = sumSquares == null ? s : sumSquares.add(s);
     }
-    NDArray norm = sumSquares == null ? scratch.zeros(new ai.djl.ndarray.types.Shape()) : sumSquares.sqrt();
+    NDArray norm = null;
     NDArray scale = null;
-    if (config.gradClip() > 0 && sumSquares != null) {
-      // min(1, clip / norm), computed on device.
-      scale = norm.add(1e-6).pow(-1).mul(config.gradClip()).minimum(1f);
+    if (reportNorm || config.gradClip() > 0) {
+      NDArray sumSquares = null;
+      for (NDArray g : grads) {
+        NDArray s = g.square().sum();
+        sumSquares = sumSquares == null ? s : sumSquares.addi(s);
+      }
+      norm = sumSquares.sqrt();
+      if (config.gradClip() > 0) {
+        // min(1, clip / (norm + 1e-6)), on the device.
+        scale = fill(scratch, first, config.gradClip()).div(norm.add(k.tiny)).minimum(k.one);
+      }
     }
+    // Adam in PyTorch's form: w -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps).
+    NDArray stepSize = fill(scratch, first, lr / correction1);
+    NDArray applied = apply == null ? null : apply.toType(stepSize.getDataType(), false);
+    if (applied != null) {
+      stepSize = stepSize.mul(applied);
+    }
+    NDArray invRootC2 = fill(scratch, first, 1 / Math.sqrt(correction2));
+    NDArray decay = config.weightDecay() > 0 ? fill(scratch, first, lr * config.weightDecay()) : null;
     for (int i = 0; i < parameters.size(); i++) {
       NDArray w = parameters.get(i).getArray();
-      NDArray g = scale == null ? grads.get(i) : grads.get(i).mul(scale);
+      NDArray g = grads.get(i);
+      if (scale != null) {
+        g = g.mul(scale);
+      }
+      if (apply != null) {
+        // Last, so that nothing non-finite (a NaN norm in the scale) gets past it. torch.where
+        // broadcasts the scalars; DJL's NDArrays.where would insist on equal shapes.
+        g = JniUtils.where((PtNDArray) apply, (PtNDArray) g, (PtNDArray) k.zero);
+      }
       NDArray m = means.get(i);
       NDArray v = variances.get(i);
       // Results of ops on long-lived arrays belong to those arrays' managers: every temporary
       // is attached to the step's scope so that nothing outlives the step.
-      NDArray gm = g.mul(1 - beta1);
-      NDArray g2 = g.square();
-      scratch.attachAll(gm, g2);
-      m.muli(beta1).addi(gm);
-      v.muli(beta2).addi(g2.muli(1 - beta2));
-      NDArray vHat = v.div(correction2);
-      scratch.attachAll(vHat);
-      NDArray denominator = vHat.sqrt().addi(EPSILON);
-      NDArray mHat = m.div(denominator);
-      scratch.attachAll(denominator, mHat);
-      NDArray update = mHat.muli(lr / correction1);
-      if (config.weightDecay() > 0) {
-        NDArray decay = w.mul(lr * config.weightDecay());
-        scratch.attachAll(decay);
-        update.addi(decay);
+      NDArray gm = g.mul(k.oneMinusBeta1);
+      NDArray g2 = g.square().muli(k.oneMinusBeta2);
+      m.muli(k.beta1).addi(gm);
+      v.muli(k.beta2).addi(g2);
+      NDArray denominator = v.sqrt().muli(invRootC2).addi(k.epsilon);
+      NDArray update = m.div(denominator).muli(stepSize);
+      scratch.attachAll(g, gm, g2, denominator, update);
+      if (decay != null) {
+        NDArray d = w.mul(decay);
+        d.attach(scratch);
+        update.addi(applied == null ? d : d.muli(applied));
       }
       w.subi(update);
-      grads.get(i).subi(grads.get(i));
+      JniUtils.zeroGrad((PtNDArray) w);
     }
     return norm;
+  }
+
+  /** Device scalars that stay the same every step. */
+  private record Constants(NDArray beta1, NDArray beta2, NDArray oneMinusBeta1, NDArray oneMinusBeta2,
+      NDArray epsilon, NDArray zero, NDArray one, NDArray tiny) {}
+
+  private Constants constants(NDArray like, float beta1, float beta2) {
+    if (constants == null) {
+      constants = new Constants(fill(stateManager, like, beta1), fill(stateManager, like, beta2),
+          fill(stateManager, like, 1 - beta1), fill(stateManager, like, 1 - beta2),
+          fill(stateManager, like, EPSILON), fill(stateManager, like, 0), fill(stateManager, like, 1),
+          fill(stateManager, like, 1e-6));
+    }
+    return constants;
+  }
+
+  /** A 0-dim array of {@code value} made on {@code like}'s device by a fill (no host copy). */
+  private static NDArray fill(NDManager manager, NDArray like, double value) {
+    return manager.full(new Shape(), (float) value, like.getDataType(), like.getDevice());
   }
 
   /** Writes the step count and both moments. */
