@@ -49,7 +49,7 @@ def fashion_mnist(n):
     return data.astype(np.float32) / 255.0 - 0.5
 
 
-def run_torch(name, steps, threads):
+def run_torch(name, steps, threads, native_ops=0):
     import math
     import torch
     import torch.nn.functional as F
@@ -87,11 +87,41 @@ def run_torch(name, steps, threads):
     model.train()
     for _ in range(WARMUP):
         step()
+    if native_ops:
+        from torch.profiler import profile, ProfilerActivity
+        trace = OUT_FILE + ".trace.json"
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            for _ in range(native_ops):
+                step()
+        prof.export_chrome_trace(trace)
+        top, total = count_ops(trace)
+        os.remove(trace)
+        print(f"OPS top={sum(top.values()) / native_ops:.1f} total={total / native_ops:.1f} "
+              f"most={sorted(top.items(), key=lambda kv: -kv[1])[:12]}")
+        return
     t = time.perf_counter()
     for _ in range(steps):
         step()
     ms = (time.perf_counter() - t) * 1000 / steps
     print(f"RESULT ms={ms:.2f} params={params}")
+
+
+def count_ops(path):
+    """Top-level operators per thread and all operators, as vq-core NativeOps counts a trace."""
+    import json
+    with open(path) as f:
+        events = json.load(f)
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    ops = [e for e in events if e.get("ph") == "X" and e.get("cat") == "cpu_op"]
+    ops.sort(key=lambda e: (str(e["tid"]), e["ts"], -e["dur"]))
+    top, tid, open_until = {}, None, float("-inf")
+    for e in ops:
+        if e["tid"] != tid:
+            tid, open_until = e["tid"], float("-inf")
+        if e["ts"] >= open_until:
+            top[e["name"]] = top.get(e["name"], 0) + 1
+            open_until = e["ts"] + e["dur"]
+    return top, len(ops)
 
 
 def measure(cmd, env):
@@ -142,10 +172,12 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--native-ops", type=int, default=0,
+                    help="with --torch: count PyTorch's operators per step over this many steps instead")
     a = ap.parse_args()
     if a.torch:
         sys.path.insert(0, HERE)
-        run_torch(a.torch, a.steps, a.threads)
+        run_torch(a.torch, a.steps, a.threads, a.native_ops)
         return
     env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", OMP_NUM_THREADS=str(a.threads))
     import torch

@@ -21,18 +21,24 @@ import java.util.TreeMap;
  * bench/peer_pytorch.py counts PyTorch's trace the same way.
  */
 public final class NativeOps {
-  /** Names of the operators that copy a device value to the host (a synchronisation on a GPU). */
-  public static final List<String> HOST_READS = List.of("aten::item", "aten::_local_scalar_dense");
+  /**
+   * Operators that wait for the device on a GPU: a value copied to the host, or an output whose
+   * size depends on the data. (DJL's own reads, toFloatArray, copy the buffer without an operator
+   * on a CPU tensor; those are counted by the training path's HostReads gate.)
+   */
+  public static final List<String> HOST_READS = List.of("aten::item", "aten::_local_scalar_dense",
+      "aten::nonzero", "aten::_unique2", "aten::unique_dim", "aten::unique_consecutive",
+      "aten::masked_select", "aten::bincount");
 
   /** What a profile saw: operators by name, top-level and all (nested included). */
-  public record Counts(Map<String, Integer> topLevel, int total) {
+  public record Counts(Map<String, Integer> topLevel, int total, int syncing) {
     public int topLevelTotal() {
       return topLevel.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** Top-level host reads (aten::item or aten::_local_scalar_dense not under another). */
+    /** Operators of {@link #HOST_READS}, nested ones included (a sync anywhere is one). */
     public int hostReads() {
-      return HOST_READS.stream().mapToInt(n -> topLevel.getOrDefault(n, 0)).sum();
+      return syncing;
     }
   }
 
@@ -72,6 +78,7 @@ public final class NativeOps {
     ops.sort(Comparator.comparing(Event::tid).thenComparingDouble(Event::start)
         .thenComparing(Comparator.comparingDouble(Event::end).reversed()));
     Map<String, Integer> top = new TreeMap<>();
+    int syncing = (int) ops.stream().filter(e -> HOST_READS.contains(e.name())).count();
     String tid = null;
     double openUntil = Double.NEGATIVE_INFINITY;
     for (Event e : ops) {
@@ -84,6 +91,6 @@ public final class NativeOps {
         openUntil = e.end();
       }
     }
-    return new Counts(top, ops.size());
+    return new Counts(top, ops.size(), syncing);
   }
 }

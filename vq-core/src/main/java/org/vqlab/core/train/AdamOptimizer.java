@@ -1,6 +1,10 @@
 package org.vqlab.core.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -28,8 +32,11 @@ public final class AdamOptimizer implements AutoCloseable {
   private final List<Parameter> parameters;
   private final TrainerConfig config;
   private final NDManager stateManager;
-  private final List<NDArray> means = new ArrayList<>();
-  private final List<NDArray> variances = new ArrayList<>();
+  // Both moments of every parameter in one flat array each, parameter i at [offsets[i], offsets[i + 1]):
+  // the update is a dozen operations on them, not a dozen per parameter.
+  private final NDArray mean;
+  private final NDArray variance;
+  private final long[] offsets;
   private long updates;
   private Constants constants;
 
@@ -37,11 +44,23 @@ public final class AdamOptimizer implements AutoCloseable {
     this.parameters = parameters.stream().filter(Parameter::requiresGradient).toList();
     this.config = config;
     this.stateManager = manager.newSubManager();
-    for (Parameter p : this.parameters) {
-      NDArray w = p.getArray();
-      means.add(stateManager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
-      variances.add(stateManager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+    offsets = new long[this.parameters.size() + 1];
+    DataType type = DataType.FLOAT32;
+    Device device = manager.getDevice();
+    for (int i = 0; i < this.parameters.size(); i++) {
+      NDArray w = this.parameters.get(i).getArray();
+      if (i == 0) {
+        type = w.getDataType();
+        device = w.getDevice();
+      } else if (w.getDataType() != type || !w.getDevice().equals(device)) {
+        throw new IllegalArgumentException("Adam keeps one flat state: parameter '"
+            + this.parameters.get(i).getName() + "' is " + w.getDataType() + " on " + w.getDevice()
+            + ", the first is " + type + " on " + device);
+      }
+      offsets[i + 1] = offsets[i] + w.size();
     }
+    mean = stateManager.zeros(new Shape(offsets[offsets.length - 1]), type, device);
+    variance = stateManager.zeros(new Shape(offsets[offsets.length - 1]), type, device);
   }
 
   public List<Parameter> parameters() {
@@ -95,64 +114,72 @@ public final class AdamOptimizer implements AutoCloseable {
     NDArray first = parameters.get(0).getArray();
     Constants k = constants(first, beta1, beta2);
     List<NDArray> grads = new ArrayList<>(parameters.size());
+    NDList flat = new NDList(parameters.size());
     for (Parameter p : parameters) {
-      NDArray g = p.getArray().getGradient();
-      g.attach(scratch);
-      grads.add(g);
+      NDArray grad = p.getArray().getGradient();
+      grad.attach(scratch);
+      grads.add(grad);
+      flat.add(grad.reshape(-1));
     }
+    NDArray g = flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat);
     NDArray norm = null;
-    NDArray scale = null;
     if (reportNorm || config.gradClip() > 0) {
-      NDArray sumSquares = null;
-      for (NDArray g : grads) {
-        NDArray s = g.square().sum();
-        sumSquares = sumSquares == null ? s : sumSquares.addi(s);
-      }
-      norm = sumSquares.sqrt();
+      norm = g.square().sum().sqrt();
       if (config.gradClip() > 0) {
         // min(1, clip / (norm + 1e-6)), on the device.
-        scale = fill(scratch, first, config.gradClip()).div(norm.add(k.tiny)).minimum(k.one);
+        g = g.mul(fill(scratch, first, config.gradClip()).div(norm.add(k.tiny)).minimum(k.one));
       }
     }
-    // Adam in PyTorch's form: w -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps).
+    // PyTorch's Adam: w -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps).
     NDArray stepSize = fill(scratch, first, lr / correction1);
     NDArray applied = apply == null ? null : apply.toType(stepSize.getDataType(), false);
     if (applied != null) {
+      applied.attach(scratch);
       stepSize = stepSize.mul(applied);
+      // Last, so that nothing non-finite (a NaN norm in the scale) gets past it. torch.where
+      // broadcasts the scalars; DJL's NDArrays.where would insist on equal shapes.
+      g = JniUtils.where((PtNDArray) apply, (PtNDArray) g, (PtNDArray) k.zero);
     }
     NDArray invRootC2 = fill(scratch, first, 1 / Math.sqrt(correction2));
+    // Results of ops on long-lived arrays belong to those arrays' managers: every temporary is
+    // attached to the step's scope so that nothing outlives the step.
+    NDArray gm = g.mul(k.oneMinusBeta1);
+    NDArray g2 = g.square().muli(k.oneMinusBeta2);
+    scratch.attachAll(g, gm, g2);
+    mean.muli(k.beta1).addi(gm);
+    variance.muli(k.beta2).addi(g2);
+    NDArray denominator = variance.sqrt().muli(invRootC2).addi(k.epsilon);
+    NDArray update = mean.div(denominator).muli(stepSize);
+    scratch.attachAll(denominator, update);
     NDArray decay = config.weightDecay() > 0 ? fill(scratch, first, lr * config.weightDecay()) : null;
+    if (decay != null && applied != null) {
+      decay = decay.mul(applied);
+    }
+    NDList parts = parameters.size() == 1 ? new NDList(update) : update.split(inner(), 0);
     for (int i = 0; i < parameters.size(); i++) {
       NDArray w = parameters.get(i).getArray();
-      NDArray g = grads.get(i);
-      if (scale != null) {
-        g = g.mul(scale);
-      }
-      if (apply != null) {
-        // Last, so that nothing non-finite (a NaN norm in the scale) gets past it. torch.where
-        // broadcasts the scalars; DJL's NDArrays.where would insist on equal shapes.
-        g = JniUtils.where((PtNDArray) apply, (PtNDArray) g, (PtNDArray) k.zero);
-      }
-      NDArray m = means.get(i);
-      NDArray v = variances.get(i);
-      // Results of ops on long-lived arrays belong to those arrays' managers: every temporary
-      // is attached to the step's scope so that nothing outlives the step.
-      NDArray gm = g.mul(k.oneMinusBeta1);
-      NDArray g2 = g.square().muli(k.oneMinusBeta2);
-      m.muli(k.beta1).addi(gm);
-      v.muli(k.beta2).addi(g2);
-      NDArray denominator = v.sqrt().muli(invRootC2).addi(k.epsilon);
-      NDArray update = m.div(denominator).muli(stepSize);
-      scratch.attachAll(g, gm, g2, denominator, update);
+      NDArray u = parts.get(i).reshape(w.getShape());
       if (decay != null) {
         NDArray d = w.mul(decay);
         d.attach(scratch);
-        update.addi(applied == null ? d : d.muli(applied));
+        u = u.add(d);
       }
-      w.subi(update);
+      w.subi(u);
       JniUtils.zeroGrad((PtNDArray) w);
     }
     return norm;
+  }
+
+  /** The split points of the flat state: the offsets of parameters 1 .. n-1. */
+  private long[] inner() {
+    return java.util.Arrays.copyOfRange(offsets, 1, offsets.length - 1);
+  }
+
+  /** Parameter i's slice of a flat state array, in the parameter's shape (a view). */
+  private NDArray slice(NDArray state, int i) {
+    try (NDArray range = state.get(new NDIndex("{}:{}", offsets[i], offsets[i + 1]))) {
+      return range.reshape(parameters.get(i).getArray().getShape());
+    }
   }
 
   /** Device scalars that stay the same every step. */
@@ -180,8 +207,10 @@ public final class AdamOptimizer implements AutoCloseable {
     out.writeInt(parameters.size());
     for (int i = 0; i < parameters.size(); i++) {
       out.writeUTF(parameters.get(i).getName());
-      writeArray(out, means.get(i));
-      writeArray(out, variances.get(i));
+      try (NDArray m = slice(mean, i); NDArray v = slice(variance, i)) {
+        writeArray(out, m);
+        writeArray(out, v);
+      }
     }
   }
 
@@ -198,8 +227,16 @@ public final class AdamOptimizer implements AutoCloseable {
         throw new IOException("optimiser state for '" + name + "' where the model has '"
             + parameters.get(i).getName() + "'");
       }
-      means.get(i).set(readArray(in).toDevice(means.get(i).getDevice(), false).toFloatArray());
-      variances.get(i).set(readArray(in).toDevice(variances.get(i).getDevice(), false).toFloatArray());
+      NDIndex range = new NDIndex("{}:{}", offsets[i], offsets[i + 1]);
+      for (NDArray state : new NDArray[] {mean, variance}) {
+        try (NDArray saved = readArray(in)) {
+          if (saved.size() != offsets[i + 1] - offsets[i]) {
+            throw new IOException("optimiser state for '" + name + "' has " + saved.size()
+                + " values, the parameter " + (offsets[i + 1] - offsets[i]));
+          }
+          state.set(range, saved.toDevice(state.getDevice(), false).reshape(-1));
+        }
+      }
     }
   }
 
@@ -223,8 +260,11 @@ public final class AdamOptimizer implements AutoCloseable {
   /** The moments, for tests. */
   NDList state() {
     NDList list = new NDList();
-    list.addAll(means);
-    list.addAll(variances);
+    for (NDArray state : new NDArray[] {mean, variance}) {
+      for (int i = 0; i < parameters.size(); i++) {
+        list.add(slice(state, i));
+      }
+    }
     return list;
   }
 }

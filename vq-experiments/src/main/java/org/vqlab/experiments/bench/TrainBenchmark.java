@@ -138,7 +138,7 @@ public final class TrainBenchmark {
   /** Native operators and host reads per step, from a profile over {@code steps} plain steps. */
   static void printNativeOps(PrintStream out, NativeOps.Counts c, long hostReads, int steps) {
     out.printf(Locale.ROOT, "  native ops per step (libtorch profiler, %d steps without logging): %.1f top-level,"
-        + " %.1f with nested; host reads per step: %.2f (HostReads gate), %.2f (aten::item in the trace)%n",
+        + " %.1f with nested; host reads per step: %.2f (HostReads gate), %.2f (operators that sync on a GPU: item, nonzero, unique, ...)%n",
         steps, c.topLevelTotal() / (double) steps, c.total() / (double) steps, hostReads / (double) steps,
         c.hostReads() / (double) steps);
     String top = c.topLevel().entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(12)
