@@ -197,7 +197,8 @@ def main():
             vq.append(got["vq"][0]); pt.append(got["pt"][0]); ratios.append(got["vq"][0] / got["pt"][0])
             vq_rss.append(got["vq"][2]); pt_rss.append(got["pt"][2])
             print(f"  {name} rep {r + 1}: VQLab {got['vq'][0]:.1f} ms, PyTorch {got['pt'][0]:.1f} ms "
-                  f"(ratio {ratios[-1]:.2f}), {got['vq'][1]:,} parameters each", flush=True)
+                  f"(ratio {ratios[-1]:.2f}), {got['vq'][1]:,} parameters each, peak RSS {got['vq'][2]:.0f} / "
+                  f"{got['pt'][2]:.0f} MiB", flush=True)
         rows.append((CASES[name][0], statistics.median(vq), statistics.median(pt),
                      statistics.median(vq) / statistics.median(pt), min(ratios), max(ratios),
                      max(vq_rss), max(pt_rss)))
