@@ -31,6 +31,12 @@ public record TrainerConfig(String device, int maxSteps, int maxEpochs, int batc
           "weight_decay, warmup_steps, min_learning_rate, grad_clip and eval_batches must be >= 0");
     }
     betas = List.copyOf(betas);
+    for (String d : devices) {
+      if (!d.matches("auto|cpu|gpu|gpu:\\d+|gpu:all")) {
+        throw new IllegalArgumentException("devices must list auto, cpu, gpu, gpu:N or gpu:all, got '" + d
+            + "' in " + devices);
+      }
+    }
     devices = List.copyOf(devices);
   }
 
