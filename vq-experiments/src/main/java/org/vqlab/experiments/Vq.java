@@ -8,6 +8,7 @@ import org.vqlab.experiments.cli.CompareCommand;
 import org.vqlab.experiments.cli.ConfigCommand;
 import org.vqlab.experiments.cli.PluginsCommand;
 import org.vqlab.experiments.cli.StageCommands;
+import org.vqlab.experiments.cli.SweepStatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {StageCommands.Pipeline.class, StageCommands.Prepare.class, StageCommands.Train.class,
         StageCommands.Encode.class, StageCommands.TrainPrior.class, StageCommands.Sample.class,
         StageCommands.Eval.class, CompareCommand.class, BenchCommand.class, PluginsCommand.class,
-        ConfigCommand.class, CommandLine.HelpCommand.class})
+        ConfigCommand.class, SweepStatusCommand.class, CommandLine.HelpCommand.class})
 public final class Vq implements Runnable {
   /** Exit code for a configuration or usage error. */
   public static final int CONFIG_ERROR = 2;

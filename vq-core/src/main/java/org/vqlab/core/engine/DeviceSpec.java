@@ -13,6 +13,33 @@ public record DeviceSpec(String text) {
     }
   }
 
+  /**
+   * {@code trainer.devices}: the devices of a data-parallel run, in order ({@code gpu:all} is every
+   * GPU the engine sees). Empty or one entry: no data parallelism. A device may repeat ({@code [cpu,
+   * cpu]}: two replicas on the CPU, one after the other).
+   */
+  public static java.util.List<Device> resolveAll(java.util.List<String> specs, Engine engine) {
+    java.util.List<Device> out = new java.util.ArrayList<>();
+    for (String s : specs) {
+      if (s.equals("gpu:all")) {
+        if (engine.getGpuCount() == 0) {
+          throw new ConfigError("trainer.devices has gpu:all but the PyTorch engine (libtorch "
+              + engine.getVersion() + ") sees no GPU");
+        }
+        for (int i = 0; i < engine.getGpuCount(); i++) {
+          out.add(Device.gpu(i));
+        }
+      } else {
+        try {
+          out.add(new DeviceSpec(s).resolve(engine));
+        } catch (ConfigError e) {
+          throw new ConfigError("trainer.devices " + specs + ": " + e.getMessage());
+        }
+      }
+    }
+    return out;
+  }
+
   /** The device this spec names on the running engine; asking for a missing GPU is an error. */
   public Device resolve(Engine engine) {
     int gpus = engine.getGpuCount();

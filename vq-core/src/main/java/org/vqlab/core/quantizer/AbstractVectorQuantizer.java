@@ -20,6 +20,10 @@ import ai.djl.util.PairList;
 import org.vqlab.core.nn.ScalarOps;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.vqlab.core.config.ConfigError;
+import org.vqlab.core.train.ReplicatedState;
 
 /**
  * What the standard and EMA quantizers share: the codebook parameter, the step / restart / init
@@ -40,7 +44,8 @@ import java.io.IOException;
  * The step count and the init flag are mirrored on the host after one read, so a training step
  * never waits on the device for them.
  */
-public abstract class AbstractVectorQuantizer extends AbstractBlock implements Quantizer {
+public abstract class AbstractVectorQuantizer extends AbstractBlock implements Quantizer,
+    ReplicatedState {
   protected final int numCodes;
   protected final int codeDim;
   protected final double commitmentCost;
@@ -65,6 +70,9 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
   private long hostStep;
   private boolean hostInitialized;
   private boolean mirrored;
+
+  /** During a data-parallel step: each replica's (inputs, indices, counts) on the master device. */
+  private List<NDArray[]> replicaRecords;
 
   protected AbstractVectorQuantizer(int numCodes, int codeDim, double commitmentCost,
       CodebookInit init, int kmeansIterations, CodeDistance distance, double deadCodeThreshold,
@@ -212,6 +220,9 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
     NDArray zs = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(flat) : flat;
     NDArray detached = zs.stopGradient();
     if (training && !hostInitialized) {
+      if (replicaRecords != null) {
+        throw new IllegalStateException("k-means initialisation needs the whole batch (see needsWholeBatch)");
+      }
       initializeFromData(parameters, detached);
     }
     if (training && options.affine()) {
@@ -252,7 +263,11 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
         quantizedFlat = quantizedFlat.add(nuQ.sub(nuQd));
       }
     }
-    if (training) {
+    if (training && replicaRecords != null) {
+      Device master = codebook.getArray().getDevice();
+      replicaRecords.add(new NDArray[] {detached.toDevice(master, false), indices.toDevice(master, false),
+          counts.toDevice(master, false)});
+    } else if (training) {
       afterAssignment(parameters, detached, indices, counts, hostStep + 1);
       parameters.getValue(step, device, true).addi(1f);
       hostStep++;
@@ -263,6 +278,59 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
         QuantizerPrecision.restore(layout.unflatten(quantizedFlat), input),
         indices.reshape(layout.indexShape()), losses.get(0), losses.get(1), losses.get(2),
         perplexity, used);
+  }
+
+  /** k-means initialisation runs on the first training batch, whole. */
+  @Override
+  public boolean needsWholeBatch() {
+    mirror();
+    return !hostInitialized;
+  }
+
+  /**
+   * Data parallelism: replicas' training forwards record their inputs, indices and counts instead of
+   * updating the state; {@link #finishReplicaStep} then runs {@link #afterAssignment} once on the
+   * whole batch's (the replicas' shards in order), as one device would have.
+   */
+  @Override
+  public void beginReplicaStep() {
+    if (restartsBeforeAssignment()) {
+      throw new ConfigError(this + ": dead-code restarts before the assignment (the standard"
+          + " quantizer with dead_code_threshold > 0) need the whole batch before any replica runs and"
+          + " are not data-parallel; use quantizer=ema or one device (trainer.devices = [])");
+    }
+    replicaRecords = new ArrayList<>();
+  }
+
+  @Override
+  public void finishReplicaStep(ParameterStore master) {
+    List<NDArray[]> records = replicaRecords;
+    replicaRecords = null;
+    if (records.isEmpty()) {
+      return;
+    }
+    NDList z = new NDList();
+    NDList indices = new NDList();
+    NDArray counts = null;
+    for (NDArray[] r : records) {
+      z.add(r[0]);
+      indices.add(r[1]);
+      counts = counts == null ? r[2] : counts.add(r[2]);
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray allZ = z.size() == 1 ? z.get(0) : ai.djl.ndarray.NDArrays.concat(z);
+      NDArray allIndices = indices.size() == 1 ? indices.get(0) : ai.djl.ndarray.NDArrays.concat(indices);
+      Device device = allZ.getDevice();
+      afterAssignment(master, allZ, allIndices, counts, hostStep + 1);
+      master.getValue(step, device, true).addi(1f);
+      hostStep++;
+    }
+  }
+
+  /** True when {@link #beforeAssignment} may change the codebook from the batch (restarts). */
+  protected boolean restartsBeforeAssignment() {
+    return false;
   }
 
   /**

@@ -54,6 +54,11 @@ public class VectorQuantizer extends AbstractVectorQuantizer {
   }
 
   @Override
+  protected boolean restartsBeforeAssignment() {
+    return deadCodeThreshold > 0;
+  }
+
+  @Override
   protected void beforeAssignment(ParameterStore parameters, NDArray z, long stepsSoFar) {
     if (deadCodeThreshold <= 0 || stepsSoFar == 0) {
       return;

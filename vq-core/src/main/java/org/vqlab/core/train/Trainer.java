@@ -45,6 +45,7 @@ public final class Trainer<B extends Batch> {
   private final List<TrainingListener> listeners;
   private ParameterStore parameterStore;
   private final AdamOptimizer optimizer;
+  private final DataParallel dataParallel;
   private long step;
   private double bestEvalLoss = Double.POSITIVE_INFINITY;
   private Map<String, Double> lastEval = Map.of();
@@ -81,6 +82,22 @@ public final class Trainer<B extends Batch> {
     List<Parameter> params = new ArrayList<>();
     task.block().getParameters().forEach(pair -> params.add(pair.getValue()));
     this.optimizer = new AdamOptimizer(params, config, manager);
+    List<ai.djl.Device> devices = org.vqlab.core.engine.DeviceSpec.resolveAll(config.devices(), engine);
+    if (devices.size() > 1) {
+      if (!devices.get(0).equals(manager.getDevice())) {
+        throw new org.vqlab.core.config.ConfigError("trainer.devices " + config.devices() + " starts with "
+            + devices.get(0) + " but the parameters are on trainer.device's " + manager.getDevice()
+            + "; list trainer.device's device first");
+      }
+      this.dataParallel = new DataParallel(devices, task.block());
+    } else {
+      this.dataParallel = null;
+    }
+  }
+
+  /** The replicas of a data-parallel run ({@code trainer.devices}), or null for one device. */
+  public DataParallel dataParallel() {
+    return dataParallel;
   }
 
   public TrainerConfig config() {
@@ -160,10 +177,14 @@ public final class Trainer<B extends Batch> {
         boolean checkNow = logNow || evalNow || s % config.checkpointEvery() == 0;
         try (NDManager scope = manager.newSubManager()) {
           TrainingTask.StepOutput out;
-          try (B batch = train.batch(scope, batchIndices.apply(s));
-              GradientCollector collector = engine.newGradientCollector()) {
-            out = task.forward(parameterStore, batch, true);
-            collector.backward(out.loss());
+          if (dataParallel != null) {
+            out = dataParallel.step(task, train, scope, batchIndices.apply(s), parameterStore, engine);
+          } else {
+            try (B batch = train.batch(scope, batchIndices.apply(s));
+                GradientCollector collector = engine.newGradientCollector()) {
+              out = task.forward(parameterStore, batch, true);
+              collector.backward(out.loss());
+            }
           }
           NDArray healthy = guard.observe(out.loss(), scope);
           NDArray gradNorm = optimizer.step(s, scope, healthy, logNow);

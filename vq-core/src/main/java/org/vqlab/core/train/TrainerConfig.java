@@ -6,7 +6,7 @@ import java.util.List;
 public record TrainerConfig(String device, int maxSteps, int maxEpochs, int batchSize, double learningRate,
     List<Double> betas, double weightDecay, int warmupSteps, Schedule schedule,
     double minLearningRate, double gradClip, int logEvery, int evalEvery, int evalBatches,
-    int checkpointEvery, int keepLast) {
+    int checkpointEvery, int keepLast, List<String> devices) {
 
   public enum Schedule { CONSTANT, COSINE }
 
@@ -31,6 +31,23 @@ public record TrainerConfig(String device, int maxSteps, int maxEpochs, int batc
           "weight_decay, warmup_steps, min_learning_rate, grad_clip and eval_batches must be >= 0");
     }
     betas = List.copyOf(betas);
+    for (String d : devices) {
+      if (!d.matches("auto|cpu|gpu|gpu:\\d+|gpu:all")) {
+        throw new IllegalArgumentException("devices must list auto, cpu, gpu, gpu:N or gpu:all, got '" + d
+            + "' in " + devices);
+      }
+    }
+    devices = List.copyOf(devices);
+  }
+
+  /** One device: {@code trainer.device} only ({@code devices} empty). */
+  public TrainerConfig(String device, int maxSteps, int maxEpochs, int batchSize, double learningRate,
+      List<Double> betas, double weightDecay, int warmupSteps, Schedule schedule,
+      double minLearningRate, double gradClip, int logEvery, int evalEvery, int evalBatches,
+      int checkpointEvery, int keepLast) {
+    this(device, maxSteps, maxEpochs, batchSize, learningRate, betas, weightDecay, warmupSteps,
+        schedule, minLearningRate, gradClip, logEvery, evalEvery, evalBatches, checkpointEvery,
+        keepLast, List.of());
   }
 
   /**
@@ -47,7 +64,7 @@ public record TrainerConfig(String device, int maxSteps, int maxEpochs, int batc
     }
     return new TrainerConfig(device, (int) steps, 0, batchSize, learningRate, betas, weightDecay,
         warmupSteps, schedule, minLearningRate, gradClip, logEvery, evalEvery, evalBatches,
-        checkpointEvery, keepLast);
+        checkpointEvery, keepLast, devices);
   }
 
   private static void positive(String key, int v) {

@@ -99,6 +99,10 @@ public final class TrainBenchmark {
       if (counted[0] != null) {
         printNativeOps(out, counted[0], reads[0], nativeOpSteps);
       }
+      List<String> devices = composer.compose(args).root().child("trainer").bind(TrainerConfig.class).devices();
+      if (!devices.isEmpty()) {
+        out.println("  " + deviceMemory(org.vqlab.core.engine.DeviceSpec.resolveAll(devices, engine)));
+      }
     }
     if (soakSteps > 0) {
       List<String> args = new ArrayList<>(baseOverrides);
@@ -154,7 +158,7 @@ public final class TrainBenchmark {
     TrainerConfig tc = composed.root().child("trainer").bind(TrainerConfig.class);
     TrainerConfig timed = new TrainerConfig(tc.device(), tc.maxSteps(), 0, tc.batchSize(), tc.learningRate(),
         tc.betas(), tc.weightDecay(), tc.warmupSteps(), tc.schedule(), tc.minLearningRate(),
-        tc.gradClip(), tc.maxSteps(), tc.maxSteps(), 1, tc.maxSteps(), 1);
+        tc.gradClip(), tc.maxSteps(), tc.maxSteps(), 1, tc.maxSteps(), 1, tc.devices());
     TrainStage.Built built = TrainStage.build(composed.root(), registry, device);
     Path checkpoints = Files.createTempDirectory("vq-bench");
     try (NDManager manager = built.manager()) {
@@ -167,6 +171,24 @@ public final class TrainBenchmark {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /**
+   * Memory per device of a data-parallel case (trainer.devices): what CUDA reports in use on each
+   * GPU, and this process's resident memory for the CPU (shared by CPU replicas).
+   */
+  static String deviceMemory(List<Device> devices) {
+    StringBuilder s = new StringBuilder("devices " + devices + ", memory:");
+    for (Device d : new java.util.LinkedHashSet<>(devices)) {
+      if (d.isGpu()) {
+        java.lang.management.MemoryUsage m = ai.djl.util.cuda.CudaUtils.getGpuMemory(d);
+        s.append(String.format(Locale.ROOT, " %s %.0f MiB used of %.0f MiB;", d, m.getUsed() / 1048576.0,
+            m.getMax() / 1048576.0));
+      } else {
+        s.append(String.format(Locale.ROOT, " %s (process resident) %.0f MiB;", d, residentKb() / 1024.0));
+      }
+    }
+    return s.toString();
   }
 
   /** VmRSS of this process in KiB (Linux), 0 elsewhere. */

@@ -34,6 +34,11 @@ public final class BasicLauncher implements Launcher {
 
   /** {@code java <options> -cp <this JVM's classpath> org.vqlab.experiments.Vq <arguments>}. */
   List<String> command(Job job) {
+    return command(jvmOptions, job);
+  }
+
+  /** The command of {@code job} in a JVM with {@code jvmOptions}; shared by the cluster launchers. */
+  static List<String> command(List<String> jvmOptions, Job job) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmOptions);

@@ -72,11 +72,23 @@ public final class Multirun {
       jobEnvironment(composer.searchPathFor(expanded.get(i)), PluginPath.current(), env);
       jobs.add(new Job(i, expanded.get(i), sweepDir.resolve(Integer.toString(i)), vqArgs, Map.copyOf(env)));
     }
-    List<JobResult> results = launcher.launch(jobs);
+    List<JobResult> results;
+    try {
+      results = launcher.launch(jobs);
+    } catch (RuntimeException | InterruptedException e) {
+      sweepTracking.abort();
+      throw e;
+    }
     writeSummary(sweepDir, results);
-    sweepTracking.finish(results);
     out.println("multirun: " + sweepDir);
     out.print(Files.readString(sweepDir.resolve(SUMMARY_MD)));
+    if (!results.stream().allMatch(JobResult::finished)) {
+      // Submitted to a scheduler without waiting: the jobs go on after this JVM; the sweep's MLflow
+      // parent run stays open.
+      out.println("submitted; the summary once the jobs ran: vq sweep-status " + sweepDir);
+      return 0;
+    }
+    sweepTracking.finish(results);
     return results.stream().allMatch(JobResult::succeeded) ? 0 : 1;
   }
 
@@ -91,6 +103,21 @@ public final class Multirun {
     env.put(ConfigSearchPath.ENV, configPath.toEnvironmentValue());
   }
 
+  /**
+   * {@code vq sweep-status <dir>}: the summary of a sweep submitted to Slurm, from the scheduler's
+   * view now; 0 when every job succeeded, 1 when one failed, 3 while some are still queued or running.
+   */
+  public static int status(Path sweepDir, PrintWriter out) throws IOException, InterruptedException {
+    List<JobResult> results = SlurmLauncher.status(sweepDir);
+    writeSummary(sweepDir, results);
+    out.println("multirun: " + sweepDir);
+    out.print(Files.readString(sweepDir.resolve(SUMMARY_MD)));
+    if (results.stream().anyMatch(r -> r.finished() && !r.succeeded())) {
+      return 1;
+    }
+    return results.stream().allMatch(JobResult::finished) ? 0 : 3;
+  }
+
   static void writeSummary(Path sweepDir, List<JobResult> results) throws IOException {
     List<Map<String, String>> finals = new ArrayList<>();
     TreeSet<String> metricNames = new TreeSet<>();
@@ -99,9 +126,14 @@ public final class Multirun {
       finals.add(m);
       metricNames.addAll(m.keySet());
     }
-    StringBuilder csv = new StringBuilder("job,overrides,status,seconds,error");
-    StringBuilder md = new StringBuilder("| job | overrides | status | seconds | error |");
-    StringBuilder rule = new StringBuilder("|---|---|---|---|---|");
+    // A scheduler's jobs also show its job id, its state and the exit code.
+    boolean scheduled = results.stream().anyMatch(r -> !r.schedulerJobId().isEmpty());
+    StringBuilder csv = new StringBuilder(scheduled ? "job,overrides,scheduler_job,state,exit_code,seconds,error"
+        : "job,overrides,status,seconds,error");
+    StringBuilder md = new StringBuilder(scheduled
+        ? "| job | overrides | scheduler job | state | exit code | seconds | error |"
+        : "| job | overrides | status | seconds | error |");
+    StringBuilder rule = new StringBuilder(scheduled ? "|---|---|---|---|---|---|---|" : "|---|---|---|---|---|");
     for (String name : metricNames) {
       csv.append(',').append(csvCell(name));
       md.append(' ').append(name).append(" |");
@@ -111,14 +143,16 @@ public final class Multirun {
     md.append('\n').append(rule).append('\n');
     for (int i = 0; i < results.size(); i++) {
       JobResult r = results.get(i);
-      String status = r.succeeded() ? "ok" : "failed (exit " + r.exitCode() + ")";
-      String error = r.succeeded() ? "" : lastErrorLine(r.error());
+      String status = scheduled
+          ? r.schedulerJobId() + ',' + r.state() + ',' + (r.finished() ? r.exitCode() : "")
+          : r.succeeded() ? "ok" : "failed (exit " + r.exitCode() + ")";
+      String error = r.succeeded() || r.error().isEmpty() ? "" : lastErrorLine(r.error());
       String overrides = String.join(" ", r.job().overrides());
       String seconds = String.format("%.1f", r.millis() / 1000.0);
       csv.append(r.job().number()).append(',').append(csvCell(overrides)).append(',')
-          .append(csvCell(status)).append(',').append(seconds).append(',').append(csvCell(error));
+          .append(scheduled ? status : csvCell(status)).append(',').append(seconds).append(',').append(csvCell(error));
       md.append("| ").append(r.job().number()).append(" | ").append(mdCell(overrides)).append(" | ")
-          .append(status).append(" | ").append(seconds).append(" | ").append(mdCell(error)).append(" |");
+          .append(status.replace(",", " | ")).append(" | ").append(seconds).append(" | ").append(mdCell(error)).append(" |");
       for (String name : metricNames) {
         String v = finals.get(i).getOrDefault(name, "");
         csv.append(',').append(csvCell(v));

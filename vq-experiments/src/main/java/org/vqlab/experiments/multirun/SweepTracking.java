@@ -56,9 +56,17 @@ final class SweepTracking {
   }
 
   void finish(List<JobResult> results) {
+    end(results.stream().allMatch(JobResult::succeeded) ? RunStatus.FINISHED : RunStatus.FAILED);
+  }
+
+  /** The launcher failed before the jobs ran (e.g. the scheduler refused them). */
+  void abort() {
+    end(RunStatus.FAILED);
+  }
+
+  private void end(RunStatus status) {
     mlflow.ifPresent(s -> {
-      String undelivered = s.end(results.stream().allMatch(JobResult::succeeded)
-          ? RunStatus.FINISHED : RunStatus.FAILED);
+      String undelivered = s.end(status);
       if (!undelivered.isEmpty()) {
         LOG.warn("MLflow sweep run: {}", undelivered);
       }
