@@ -291,6 +291,13 @@ class ResidualVectorQuantizerTest {
         () -> new ResidualQuantizerFactory().create(section("stage.num_codes = 8")));
     assertTrue(k.getMessage().contains("quantizer.stage.num_codes"), k.getMessage());
 
+    // One straight-through path carries the sum of the stages: a per-stage rotation is refused.
+    for (String codebook : List.of("ema", "standard")) {
+      ConfigError rotation = assertThrows(ConfigError.class, () -> new ResidualQuantizerFactory()
+          .create(section("codebook = " + codebook + "\nstage.gradient = rotation")));
+      assertTrue(rotation.getMessage().contains("quantizer.stage.gradient"), rotation.getMessage());
+    }
+
     Quantizer built = new Quantizers(PluginRegistry.load()).create(section("stages = 3"));
     assertInstanceOf(ResidualVectorQuantizer.class, built);
     assertEquals(3, built.stages());
