@@ -25,14 +25,9 @@ public final class ProgressListener implements TrainingListener {
   }
 
   @Override
-  public void onStepDone(Trainer<?> trainer, long step) {
+  public void onStepDone(Trainer<?> trainer, long step, double loss) {
     bar.stepTo(step);
-  }
-
-  @Override
-  public void onStep(Trainer<?> trainer, long step, Map<String, Double> metrics) {
-    Double loss = metrics.get("train/loss");
-    bar.setExtraMessage(String.format(" loss %.4f%s", loss == null ? Double.NaN : loss, evalText));
+    bar.setExtraMessage(String.format(" loss %.4f%s", loss, evalText));
   }
 
   @Override
