@@ -46,12 +46,23 @@ public final class MlflowTracker implements Tracker {
   /** How often the process's CPU and memory are sampled (MLflow's own default is 10 s). */
   static final long SYSTEM_METRICS_INTERVAL_SECONDS = 10;
   private final SystemMetrics systemMetrics;
+  private final boolean sampleSystemMetrics;
   private final java.util.concurrent.ScheduledExecutorService systemTimer;
   private long systemSamples;
   private boolean finished;
 
   MlflowTracker(MlflowTrackingConfig config, MlflowCredentials credentials, RunInfo run) {
+    this(config, credentials, run, true);
+  }
+
+  /**
+   * {@code systemSamples = false} leaves out the system metrics, for tests that count exactly the
+   * points they logged (the samples' number depends on how long the launch takes).
+   */
+  MlflowTracker(MlflowTrackingConfig config, MlflowCredentials credentials, RunInfo run,
+      boolean systemSamples) {
     this.config = config;
+    this.sampleSystemMetrics = systemSamples;
     this.secrets = credentials.secrets();
     this.sender = new MlflowSender(new MlflowConnection(config, credentials));
     List<Map.Entry<String, String>> p = new ArrayList<>();
@@ -85,8 +96,10 @@ public final class MlflowTracker implements Tracker {
       t.setDaemon(true);
       return t;
     });
-    systemTimer.scheduleAtFixedRate(this::sampleSystem, 0, SYSTEM_METRICS_INTERVAL_SECONDS,
-        java.util.concurrent.TimeUnit.SECONDS);
+    if (systemSamples) {
+      systemTimer.scheduleAtFixedRate(this::sampleSystem, 0, SYSTEM_METRICS_INTERVAL_SECONDS,
+          java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   private Map<String, String> runTags(String runName, String stageName) {
@@ -217,7 +230,9 @@ public final class MlflowTracker implements Tracker {
       stageEnded(status);
     }
     systemTimer.shutdownNow();
-    sampleSystem();
+    if (sampleSystemMetrics) {
+      sampleSystem();
+    }
     sender.enqueue(new MlflowSender.EndRun(launch, status, System.currentTimeMillis()));
     finished = true;
     String report = sender.close(Math.round(config.finishTimeoutSeconds() * 1000));

@@ -71,8 +71,9 @@ class MlflowServerRestartTest {
     String uri = "http://127.0.0.1:" + port;
     MlflowServerApi api = new MlflowServerApi(uri);
     RunInfo run = MlflowTestRuns.run(dir, "name = restart", "restart", Map.of(), Map.of());
+    // Without system samples, so the queue holds exactly the points logged here.
     MlflowTracker tracker = new MlflowTracker(MlflowTestRuns.config(uri, "vqlab-restart", true),
-        MlflowCredentials.none(), run);
+        MlflowCredentials.none(), run, false);
     tracker.stageStarted("train");
     for (long step = 0; step < 1500; step++) {
       tracker.logMetric("train/loss", MlflowTrackerTest.loss(step), step, 1_700_000_000_000L + step);

@@ -23,7 +23,7 @@ class MlflowTrackerOfflineTest {
     MlflowTrackingConfig config = new MlflowTrackingConfig(uri, "offline", false, 1, 2, 2, 0.5, 0.2,
         1000, 1000, 6000);
     RunInfo run = MlflowTestRuns.run(dir, "name = offline", "", Map.of(), Map.of());
-    MlflowTracker tracker = new MlflowTracker(config, MlflowCredentials.none(), run);
+    MlflowTracker tracker = new MlflowTracker(config, MlflowCredentials.none(), run, false);
     tracker.stageStarted("train");
     // 1500 points against a queue bound of 1000: 500 are dropped at once, 1000 wait and are lost.
     for (int step = 0; step < 1500; step++) {
@@ -50,7 +50,7 @@ class MlflowTrackerOfflineTest {
       MlflowTrackingConfig config = new MlflowTrackingConfig(uri, "silent", false, 1, 1, 1, 0.5, 0.2,
           1000, 1000, 6000);
       RunInfo run = MlflowTestRuns.run(dir, "name = silent", "", Map.of(), Map.of());
-      MlflowTracker tracker = new MlflowTracker(config, MlflowCredentials.none(), run);
+      MlflowTracker tracker = new MlflowTracker(config, MlflowCredentials.none(), run, false);
       tracker.stageStarted("train");
       for (int step = 0; step < 1500; step++) {
         tracker.logMetric("loss", step, step, 1_700_000_000_000L + step);
