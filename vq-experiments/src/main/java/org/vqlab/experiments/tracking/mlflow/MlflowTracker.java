@@ -230,6 +230,12 @@ public final class MlflowTracker implements Tracker {
       stageEnded(status);
     }
     systemTimer.shutdownNow();
+    try {
+      // A sample in flight must land before the backlog is closed, not after it.
+      systemTimer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (sampleSystemMetrics) {
       sampleSystem();
     }
