@@ -407,8 +407,8 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
 
   private void mirror() {
     if (!mirrored) {
-      hostStep = (long) step.getArray().getFloat(0);
-      hostInitialized = initialized.getArray().getFloat(0) > 0.5f;
+      hostStep = (long) org.vqlab.core.train.HostReads.scalar(step.getArray());
+      hostInitialized = org.vqlab.core.train.HostReads.scalar(initialized.getArray()) > 0.5f;
       mirrored = true;
     }
   }

@@ -1,7 +1,8 @@
 package org.vqlab.core.quantizer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -15,15 +16,34 @@ import ai.djl.ndarray.types.Shape;
 public final class CodeHistogram {
   private CodeHistogram() {}
 
+  /** Rows of the (rows x K) comparison that {@link #counts} makes at once. */
+  private static final int COUNT_CHUNK = 8192;
+
   /**
-   * How many of {@code indices} (any shape, int64 in [0, K)) chose each code: int64 (K), via
-   * unique + scatter rather than a one-hot sum.
+   * How many of {@code indices} (any shape, int64 in [0, K)) chose each code: int64 (K), as the
+   * column sums of indices == 0..K-1, a boolean (rows x K) pass in chunks of 8192 rows. Unlike
+   * unique, whose output size depends on the data, its shapes are fixed: nothing waits for a GPU.
    */
   public static NDArray counts(NDArray indices, int numCodes) {
-    NDList unique = indices.flatten().unique(null, true, false, true);
-    try (unique; NDArray zeros = indices.getManager().zeros(new Shape(numCodes), DataType.INT64,
-        indices.getDevice())) {
-      return zeros.scatter(unique.get(0), unique.get(2), 0);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray flat = indices.flatten().toType(DataType.INT64, false);
+      NDArray codes = indices.getManager().arange(0, numCodes, 1, DataType.INT64, indices.getDevice())
+          .expandDims(0);
+      long n = flat.getShape().get(0);
+      NDArray total = null;
+      for (long start = 0; start < n; start += COUNT_CHUNK) {
+        NDArray rows = n <= COUNT_CHUNK ? flat
+            : flat.get(new NDIndex("{}:{}", start, Math.min(n, start + COUNT_CHUNK)));
+        NDArray part = rows.expandDims(1).eq(codes).sum(new int[] {0});
+        total = total == null ? part : total.add(part);
+      }
+      if (total == null) {
+        total = indices.getManager().zeros(new Shape(numCodes), DataType.INT64, indices.getDevice());
+      }
+      NDArray result = total.toType(DataType.INT64, false);
+      NDScope.unregister(result);
+      return result;
     }
   }
 

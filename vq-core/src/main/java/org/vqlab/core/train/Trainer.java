@@ -56,8 +56,11 @@ public final class Trainer<B extends Batch> {
 
   /** A loss that is NaN or infinite; training stops and keeps its last good checkpoint. */
   public static final class NonFiniteLossException extends RuntimeException {
-    public NonFiniteLossException(String message) {
+    private final long lastGoodStep;
+
+    public NonFiniteLossException(String message, long lastGoodStep) {
       super(message);
+      this.lastGoodStep = lastGoodStep;
     }
   }
 
@@ -154,16 +157,24 @@ public final class Trainer<B extends Batch> {
     return scan;
   }
 
-  /** Trains from the current step to {@code max_steps}. */
+  /**
+   * Trains from the current step to {@code max_steps}. A step that logs nothing, evaluates nothing
+   * and saves nothing never reads from the device: the non-finite-loss guard runs on the device
+   * ({@link LossGuard}: the update is skipped from the first bad step on) and is read at the next
+   * log, evaluation or checkpoint step, which then stops naming the first bad step.
+   */
   public Result fit() throws IOException {
     listeners.forEach(l -> l.onStart(this, step + 1));
     long windowStart = System.nanoTime();
     long windowSteps = 0;
     Result result;
-    try {
+    try (LossGuard guard = new LossGuard(manager, step)) {
       while (step < config.maxSteps() && !stopRequested) {
         long s = step + 1;
         engine.setRandomSeed((int) (seed * 1_000_003L + s));
+        boolean logNow = s == 1 || s % config.logEvery() == 0 || s == config.maxSteps();
+        boolean evalNow = s % config.evalEvery() == 0 || s == config.maxSteps();
+        boolean checkNow = logNow || evalNow || s % config.checkpointEvery() == 0;
         try (NDManager scope = manager.newSubManager()) {
           TrainingTask.StepOutput out;
           if (dataParallel != null) {
@@ -175,24 +186,33 @@ public final class Trainer<B extends Batch> {
               collector.backward(out.loss());
             }
           }
-          double loss = out.loss().getFloat();
-          if (!Double.isFinite(loss)) {
-            zeroGradients(scope);
-            throw new NonFiniteLossException("loss is " + loss + " at step " + s
-                + "; parameters are those of step " + step + " (no update was made)");
+          NDArray healthy = guard.observe(out.loss(), scope);
+          NDArray gradNorm = optimizer.step(s, scope, healthy, logNow);
+          Map<String, Double> read = Map.of();
+          if (checkNow) {
+            Map<String, NDArray> wanted = new LinkedHashMap<>(guard.state());
+            if (logNow) {
+              wanted.put("train/loss", out.loss());
+              wanted.put("train/grad_norm", gradNorm);
+              out.scalars().forEach((k, v) -> wanted.put("train/" + k, v));
+            }
+            read = toHost(wanted);
+            guard.check(read, s);
           }
-          NDArray gradNorm = optimizer.step(s, scope);
           step = s;
           windowSteps++;
           for (TrainingListener l : listeners) {
-            l.onStepDone(this, step, loss);
+            l.onStepDone(this, step);
           }
-          if (step == 1 || step % config.logEvery() == 0 || step == config.maxSteps()) {
+          if (logNow) {
             double seconds = (System.nanoTime() - windowStart) / 1e9;
             Map<String, Double> m = new LinkedHashMap<>();
-            toHost(out.scalars()).forEach((k, v) -> m.put("train/" + k, v));
-            m.put("train/loss", loss);
-            m.put("train/grad_norm", (double) gradNorm.getFloat());
+            out.scalars().keySet().forEach(k -> m.put("train/" + k, null));
+            read.forEach((k, v) -> {
+              if (k.startsWith("train/")) {
+                m.put(k, v);
+              }
+            });
             m.put("train/learning_rate", AdamOptimizer.learningRate(config, step));
             m.put("train/seconds_per_step", seconds / windowSteps);
             listeners.forEach(l -> l.onStep(this, step, m));
@@ -200,7 +220,6 @@ public final class Trainer<B extends Batch> {
             windowSteps = 0;
           }
         }
-        boolean evalNow = step % config.evalEvery() == 0 || step == config.maxSteps();
         boolean improved = false;
         if (evalNow) {
           lastEval = evaluate();
@@ -215,15 +234,91 @@ public final class Trainer<B extends Batch> {
           saveCheckpoint(improved);
         }
       }
-      result = stopRequested && step < config.maxSteps()
-          ? new Result(step, false, "stopped on request at step " + step, lastEval)
-          : new Result(step, true, "", lastEval);
+      if (stopRequested && step < config.maxSteps()) {
+        // A stop between checks: the steps since the last one must have been good.
+        guard.check(toHost(guard.state()), step);
+        result = new Result(step, false, "stopped on request at step " + step, lastEval);
+      } else {
+        result = new Result(step, true, "", lastEval);
+      }
     } catch (NonFiniteLossException e) {
+      step = e.lastGoodStep;
       result = new Result(step, false, e.getMessage(), lastEval);
     }
     Result r = result;
     listeners.forEach(l -> l.onEnd(this, r));
     return result;
+  }
+
+  /**
+   * The non-finite-loss guard on the device: {@code healthy} stays true until a step's loss is NaN
+   * or infinite and false from then on, and {@code good} counts the healthy steps, so that one read
+   * at the next check names the first bad step. The optimiser moves nothing while it is false.
+   */
+  private static final class LossGuard implements AutoCloseable {
+    private final NDManager state;
+    private NDArray healthy;
+    private NDArray good;
+    private NDArray firstBadLoss;
+    private long checkedStep;
+
+    LossGuard(NDManager manager, long step) {
+      state = manager.newSubManager();
+      healthy = state.full(new ai.djl.ndarray.types.Shape(), 1f, DataType.BOOLEAN, manager.getDevice());
+      good = state.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32, manager.getDevice());
+      firstBadLoss = good.duplicate();
+      checkedStep = step;
+    }
+
+    /** Folds this step's loss into the guard; returns whether the update may be applied. */
+    NDArray observe(NDArray loss, NDManager scope) {
+      NDArray value = loss.stopGradient().toType(DataType.FLOAT32, false);
+      // x - x is 0 exactly when x is finite (inf - inf and NaN - NaN are NaN).
+      NDArray difference = value.sub(value);
+      NDArray zero = difference.zerosLike();
+      NDArray finite = difference.eq(zero);
+      NDArray next = healthy.logicalAnd(finite);
+      // The first bad loss, for the message: kept where this step turned the guard false.
+      NDArray firstBad = healthy.logicalXor(next);
+      NDArray keptLoss = NDArrays.where(firstBad, value, firstBadLoss);
+      NDArray nextCount = next.toType(DataType.FLOAT32, false);
+      NDArray counted = good.add(nextCount);
+      scope.attachAll(value, difference, zero, finite, firstBad, nextCount);
+      state.attachAll(next, keptLoss, counted);
+      healthy.close();
+      firstBadLoss.close();
+      good.close();
+      healthy = next;
+      firstBadLoss = keptLoss;
+      good = counted;
+      return healthy;
+    }
+
+    Map<String, NDArray> state() {
+      Map<String, NDArray> m = new LinkedHashMap<>();
+      m.put("guard/healthy", healthy);
+      m.put("guard/good", good);
+      m.put("guard/first_bad_loss", firstBadLoss);
+      return m;
+    }
+
+    /** Stops, naming the first bad step, if any step since the last check had a non-finite loss. */
+    void check(Map<String, Double> read, long step) {
+      if (read.get("guard/healthy") < 0.5) {
+        long lastGood = checkedStep + Math.round(read.get("guard/good"));
+        throw new NonFiniteLossException("loss is " + read.get("guard/first_bad_loss").floatValue()
+            + " at step " + (lastGood + 1) + "; parameters are those of step " + lastGood
+            + " (no update was made)", lastGood);
+      }
+      checkedStep = step;
+      good.close();
+      good = state.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32, healthy.getDevice());
+    }
+
+    @Override
+    public void close() {
+      state.close();
+    }
   }
 
   private void saveCheckpoint(boolean best) throws IOException {
@@ -255,9 +350,17 @@ public final class Trainer<B extends Batch> {
       }
       try (NDManager scope = manager.newSubManager(); B batch = test.batch(scope, idx)) {
         TrainingTask.StepOutput out = task.forward(parameterStore, batch, false);
-        lossSum += out.loss().getFloat() * n;
+        Map<String, NDArray> wanted = new LinkedHashMap<>();
+        wanted.put("loss", out.loss());
+        out.scalars().forEach((k, v) -> wanted.put("scalar/" + k, v));
+        Map<String, Double> read = toHost(wanted);
+        lossSum += read.get("loss") * n;
         int count = n;
-        toHost(out.scalars()).forEach((k, v) -> sums.merge(k, v * count, Double::sum));
+        read.forEach((k, v) -> {
+          if (k.startsWith("scalar/")) {
+            sums.merge(k.substring("scalar/".length()), v * count, Double::sum);
+          }
+        });
         task.observeEvaluation(parameterStore, batch, out);
       }
       items += n;
@@ -281,7 +384,7 @@ public final class Trainer<B extends Batch> {
     for (NDArray a : scalars.values()) {
       parts.add(a.toType(DataType.FLOAT32, false).reshape(1));
     }
-    float[] values = NDArrays.concat(parts).toFloatArray();
+    float[] values = HostReads.floats(NDArrays.concat(parts));
     int i = 0;
     for (String name : scalars.keySet()) {
       out.put(name, (double) values[i++]);
@@ -289,11 +392,4 @@ public final class Trainer<B extends Batch> {
     return out;
   }
 
-  private void zeroGradients(NDManager scope) {
-    for (Parameter p : optimizer.parameters()) {
-      NDArray g = p.getArray().getGradient();
-      g.attach(scope);
-      g.subi(g);
-    }
-  }
 }

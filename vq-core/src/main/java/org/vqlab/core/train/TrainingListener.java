@@ -13,8 +13,11 @@ public interface TrainingListener {
   /** Every {@code log_every} steps (and the first): losses, learning rate, gradient norm, step time. */
   default void onStep(Trainer<?> trainer, long step, Map<String, Double> metrics) {}
 
-  /** After every step, cheaply, for progress display: the step's loss (already on the host). */
-  default void onStepDone(Trainer<?> trainer, long step, double loss) {}
+  /**
+   * After every step, cheaply, for progress display. It gets no loss: reading it would make every
+   * step wait for the device; the loss is in {@link #onStep} every {@code log_every} steps.
+   */
+  default void onStepDone(Trainer<?> trainer, long step) {}
 
   /** Every {@code eval_every} steps and at the end. */
   default void onEvaluation(Trainer<?> trainer, long step, Map<String, Double> metrics) {}

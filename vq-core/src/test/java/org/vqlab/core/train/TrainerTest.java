@@ -24,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vqlab.core.data.LabeledBatch;
+import org.vqlab.core.engine.NativeOps;
 import org.vqlab.core.data.Split;
 import org.vqlab.core.testing.SyntheticImages;
 
@@ -65,8 +66,13 @@ class TrainerTest {
   }
 
   private Trainer<LabeledBatch> trainer(NDManager m, TrainingTask<LabeledBatch> task, int maxSteps, Path ckpt, List<TrainingListener> listeners) {
+    return trainer(m, task, maxSteps, 1, 5, 3, ckpt, listeners);
+  }
+
+  private Trainer<LabeledBatch> trainer(NDManager m, TrainingTask<LabeledBatch> task, int maxSteps, int logEvery,
+      int evalEvery, int checkpointEvery, Path ckpt, List<TrainingListener> listeners) {
     TrainerConfig c = new TrainerConfig("cpu", maxSteps, 0, 8, 0.01, List.of(0.9, 0.999), 0.0, 2,
-        TrainerConfig.Schedule.COSINE, 0.0, 1.0, 1, 5, 0, 3, 2);
+        TrainerConfig.Schedule.COSINE, 0.0, 1.0, logEvery, evalEvery, 0, checkpointEvery, 2);
     // A deterministic schedule of batches: a pure function of the step.
     return new Trainer<>(c, task, train, s -> new long[] {s % 64, (s * 7) % 64, (s * 13) % 64, 5, 6, 7, 8, 9},
         test, m, Engine.getInstance(), 42, new Checkpoints(ckpt, 2), Map.of("purpose", "test"), listeners);
@@ -147,6 +153,83 @@ class TrainerTest {
       assertEquals(3, Checkpoints.stepOf(latest));
       LinearTask fresh = new LinearTask(m, -1);
       assertEquals(3, Checkpoints.load(latest, fresh.block(), null, m).step());
+    }
+  }
+
+  /**
+   * A step that logs, evaluates and saves nothing reads nothing back from the device: counted by the
+   * HostReads gate (every read of the training path goes through it; log steps do read, so the
+   * counter is live) and, for reads that libtorch makes by itself, by its profiler: no operator that
+   * waits for the device on a GPU (aten::item, nonzero, unique, ...) runs in such a step.
+   */
+  @Test
+  void stepsWithoutLoggingMakeNoHostRead() throws IOException {
+    try (NDManager m = NDManager.newBaseManager()) {
+      LinearTask task = new LinearTask(m, -1);
+      long[] readsAfter = new long[13];
+      NativeOps.Counts[] profiled = new NativeOps.Counts[1];
+      Trainer<LabeledBatch> t = trainer(m, task, 12, 4, 100, 100, dir.resolve("sync"), List.of(new TrainingListener() {
+        @Override
+        public void onStepDone(Trainer<?> trainer, long step) {
+          readsAfter[(int) step] = HostReads.count();
+          // Profiled: steps 2-3, which log nothing.
+          if (step == 1) {
+            NativeOps.start();
+          } else if (step == 3) {
+            profiled[0] = NativeOps.stop();
+          }
+        }
+      }));
+      t.fit();
+      for (int s = 2; s <= 12; s++) {
+        long reads = readsAfter[s] - readsAfter[s - 1];
+        if (s % 4 == 0) {
+          assertEquals(1, reads, "step " + s + " logs: one read of its metrics and the loss guard");
+        } else {
+          assertEquals(0, reads, "step " + s + " logs nothing and must not read from the device");
+        }
+      }
+      assertEquals(0, profiled[0].hostReads(), "steps 2-3 " + profiled[0].topLevel());
+      assertTrue(profiled[0].topLevelTotal() > 20, "the profile saw the steps: " + profiled[0].topLevel());
+    }
+  }
+
+  /** With log_every = 4, a NaN at step 6 is found at step 8; the stop names step 6 and keeps step 5's parameters. */
+  @Test
+  void nonFiniteLossBetweenLogStepsStopsNamingTheFirstBadStep() throws IOException {
+    float[] atFive;
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(7);
+      LinearTask task = new LinearTask(m, -1);
+      Trainer<LabeledBatch> t = trainer(m, task, 12, 4, 100, 100, dir.resolve("five"), List.of(new TrainingListener() {
+        @Override
+        public void onStepDone(Trainer<?> trainer, long step) {
+          if (step == 5) {
+            trainer.requestStop();
+          }
+        }
+      }));
+      assertEquals(5, t.fit().step());
+      atFive = weights(task);
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(7);
+      LinearTask task = new LinearTask(m, 6);
+      List<Long> checkpoints = new ArrayList<>();
+      Trainer<LabeledBatch> t = trainer(m, task, 12, 4, 100, 100, dir.resolve("late"), List.of(new TrainingListener() {
+        @Override
+        public void onCheckpoint(Trainer<?> trainer, long step, Path file) {
+          checkpoints.add(step);
+        }
+      }));
+      Trainer.Result r = t.fit();
+      assertFalse(r.completed());
+      assertEquals(5, r.step());
+      assertTrue(r.stopReason().contains("loss is NaN at step 6"), r.stopReason());
+      assertTrue(r.stopReason().contains("parameters are those of step 5"), r.stopReason());
+      assertEquals(List.of(), checkpoints);
+      // Steps 6-8 moved nothing: the parameters are bit for bit those of the same run stopped at step 5.
+      assertArrayEquals(atFive, weights(task), 0f);
     }
   }
 

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vqlab.core.codes.CodeBatch;
 import org.vqlab.core.config.Section;
+import org.vqlab.core.engine.NativeOps;
+import org.vqlab.core.train.HostReads;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.plugin.PriorFactory;
@@ -39,7 +41,18 @@ public final class PriorBenchmark {
 
   private PriorBenchmark() {}
 
-  public static void run(Section root, PluginRegistry registry, Device device, PrintStream out, int steps) {
+  /** The grids: name, h, w, upper h, upper w. */
+  private static final List<Object[]> GRIDS = List.of(new Object[] {"7x7", 7, 7, 0, 0},
+      new Object[] {"16x16", 16, 16, 0, 0}, new Object[] {"14x14", 14, 14, 7, 7});
+
+  public static void run(Section root, PluginRegistry registry, Device device, PrintStream out, int steps,
+      List<String> cases, int nativeOpSteps) {
+    List<String> known = GRIDS.stream().map(g -> (String) g[0]).toList();
+    for (String name : cases) {
+      if (!known.contains(name)) {
+        throw new org.vqlab.core.config.ConfigError("unknown prior benchmark case '" + name + "'; known: " + known);
+      }
+    }
     Section section = RunArtifacts.priorSection(root);
     TrainerConfig trainer = RunArtifacts.priorTrainer(root);
     PriorFactory factory = registry.factory(PluginKind.PRIOR, section);
@@ -47,13 +60,16 @@ public final class PriorBenchmark {
         + " %d classes, %d timed steps after %d warm-up%n", section.type(),
         section.config().root().render(com.typesafe.config.ConfigRenderOptions.concise()),
         trainer.batchSize(), K, CLASSES, steps, WARMUP);
-    for (int[] g : new int[][] {{7, 7, 0, 0}, {16, 16, 0, 0}, {14, 14, 7, 7}}) {
-      time(factory, section, trainer, device, out, steps, g[0], g[1], g[2], g[3]);
+    for (Object[] g : GRIDS) {
+      if (cases.isEmpty() || cases.contains((String) g[0])) {
+        time(factory, section, trainer, device, out, steps, nativeOpSteps, (int) g[1], (int) g[2], (int) g[3],
+            (int) g[4]);
+      }
     }
   }
 
   private static void time(PriorFactory factory, Section section, TrainerConfig trainer, Device device,
-      PrintStream out, int steps, int h, int w, int uh, int uw) {
+      PrintStream out, int steps, int nativeOpSteps, int h, int w, int uh, int uw) {
     boolean upper = uh > 0;
     int batch = trainer.batchSize();
     Engine.getInstance().setRandomSeed(0);
@@ -67,11 +83,21 @@ public final class PriorBenchmark {
       ParameterStore ps = new ParameterStore(manager, false);
       long wall = 0;
       long cpu = 0;
+      double wallMs = 0;
+      double cpuMs = 0;
+      NativeOps.Counts counted = null;
+      long reads = 0;
       try (AdamOptimizer adam = new AdamOptimizer(params, trainer, manager)) {
-        for (int s = 1; s <= WARMUP + steps; s++) {
+        for (int s = 1; s <= WARMUP + steps + nativeOpSteps; s++) {
           if (s == WARMUP + 1) {
             wall = System.nanoTime();
             cpu = cpuNanos();
+          }
+          if (s == WARMUP + steps + 1) {
+            wallMs = (System.nanoTime() - wall) / 1e6 / steps;
+            cpuMs = (cpuNanos() - cpu) / 1e6 / steps;
+            reads = HostReads.count();
+            NativeOps.start();
           }
           try (NDManager scope = manager.newSubManager()) {
             List<NDArray> levels = new ArrayList<>();
@@ -84,15 +110,24 @@ public final class PriorBenchmark {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
               gc.backward(task.forward(ps, codes, true).loss());
             }
-            adam.step(s, scope).getFloat();
+            // As a training step that logs nothing: no read back, no gradient norm.
+            adam.step(s, scope, null, false);
           }
         }
+        if (nativeOpSteps > 0) {
+          counted = NativeOps.stop();
+          reads = HostReads.count() - reads;
+        } else {
+          wallMs = (System.nanoTime() - wall) / 1e6 / steps;
+          cpuMs = (cpuNanos() - cpu) / 1e6 / steps;
+        }
       }
-      double wallMs = (System.nanoTime() - wall) / 1e6 / steps;
-      double cpuMs = (cpuNanos() - cpu) / 1e6 / steps;
       out.printf("  grid %2dx%-2d%s: %,d parameters, %.1f ms wall, %.1f ms cpu per step (%.0f codes/s wall)%n",
           h, w, upper ? String.format(" given a %dx%d upper level", uh, uw) : "", count, wallMs, cpuMs,
           batch * (double) h * w / (wallMs / 1000));
+      if (counted != null) {
+        TrainBenchmark.printNativeOps(out, counted, reads, nativeOpSteps);
+      }
     }
   }
 

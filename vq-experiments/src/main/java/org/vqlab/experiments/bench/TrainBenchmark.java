@@ -16,6 +16,8 @@ import org.vqlab.core.config.ConfigComposer;
 import org.vqlab.core.config.ConfigSearchPath;
 import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.data.BatchSampler;
+import org.vqlab.core.engine.NativeOps;
+import org.vqlab.core.train.HostReads;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.train.Checkpoints;
 import org.vqlab.core.train.Trainer;
@@ -34,14 +36,14 @@ public final class TrainBenchmark {
   private TrainBenchmark() {}
 
   /** One measured configuration: a label and the overrides that make it. */
-  record Case(String label, List<String> overrides) {}
+  record Case(String name, String label, List<String> overrides) {}
 
   static final List<Case> SPEED = List.of(
-      new Case("vqvae 128 ch, K=512, D=64, batch 128", List.of("model=vqvae", "model.channels=128",
+      new Case("vqvae", "vqvae 128 ch, K=512, D=64, batch 128", List.of("model=vqvae", "model.channels=128",
           "quantizer.num_codes=512", "quantizer.code_dim=64", "trainer.batch_size=128")),
-      new Case("vqvae 64 ch, K=512, D=64, batch 64", List.of("model=vqvae", "model.channels=64",
+      new Case("vqvae_small", "vqvae 64 ch, K=512, D=64, batch 64", List.of("model=vqvae", "model.channels=64",
           "quantizer.num_codes=512", "quantizer.code_dim=64", "trainer.batch_size=64")),
-      new Case("vqvae2 128 ch, 2 levels (14x14, 7x7), K=512, D=64, batch 128", List.of("model=vqvae2",
+      new Case("vqvae2", "vqvae2 128 ch, 2 levels (14x14, 7x7), K=512, D=64, batch 128", List.of("model=vqvae2",
           "model.channels=128", "model.downsample=2", "quantizer.num_codes=512",
           "quantizer.code_dim=64", "trainer.batch_size=128")));
 
@@ -49,23 +51,54 @@ public final class TrainBenchmark {
       "quantizer.num_codes=64", "quantizer.code_dim=16", "trainer.batch_size=32");
 
   public static void run(List<String> baseOverrides, PluginRegistry registry, Device device,
-      Engine engine, PrintStream out, int warmup, int steps, int soakSteps) throws IOException {
-    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader()));
+      Engine engine, PrintStream out, int warmup, int steps, int soakSteps, List<String> cases,
+      int nativeOpSteps) throws IOException {
+    ConfigComposer composer = new ConfigComposer(ConfigSearchPath.defaults(
+        PluginPath.current().classLoader()));
+    List<String> known = SPEED.stream().map(Case::name).toList();
+    for (String name : cases) {
+      if (!known.contains(name)) {
+        throw new org.vqlab.core.config.ConfigError("unknown train benchmark case '" + name + "'; known: " + known);
+      }
+    }
     for (Case c : SPEED) {
+      if (!cases.isEmpty() && !cases.contains(c.name())) {
+        continue;
+      }
       List<String> args = new ArrayList<>(baseOverrides);
       args.addAll(c.overrides());
-      args.add("trainer.max_steps=" + (warmup + steps));
-      long[] times = new long[warmup + steps + 1];
+      // Timed steps, then the profiled ones, then one more: the last step logs and evaluates.
+      int total = warmup + steps + nativeOpSteps + 1;
+      args.add("trainer.max_steps=" + total);
+      long[] times = new long[total + 1];
+      long[] parameters = new long[1];
+      NativeOps.Counts[] counted = new NativeOps.Counts[1];
+      long[] reads = new long[1];
       train(composer.compose(args), registry, device, engine, new TrainingListener() {
         @Override
-        public void onStepDone(Trainer<?> trainer, long step, double loss) {
+        public void onStart(Trainer<?> trainer, long firstStep) {
+          parameters[0] = trainer.optimizer().parameters().stream().mapToLong(p -> p.getArray().size()).sum();
+        }
+
+        @Override
+        public void onStepDone(Trainer<?> trainer, long step) {
           times[(int) step] = System.nanoTime();
+          if (nativeOpSteps > 0 && step == warmup + steps) {
+            reads[0] = HostReads.count();
+            NativeOps.start();
+          } else if (nativeOpSteps > 0 && step == warmup + steps + nativeOpSteps) {
+            counted[0] = NativeOps.stop();
+            reads[0] = HostReads.count() - reads[0];
+          }
         }
       });
       double ms = (times[warmup + steps] - times[warmup]) / 1e6 / steps;
       int batch = composer.compose(args).root().child("trainer").bind(TrainerConfig.class).batchSize();
-      out.printf(Locale.ROOT, "%-62s %8.1f ms/step %8.1f images/s (%d steps after %d warm-up)%n",
-          c.label(), ms, batch * 1000.0 / ms, steps, warmup);
+      out.printf(Locale.ROOT, "%-62s %8.1f ms/step %8.1f images/s (%d steps after %d warm-up), %,d trainable parameters%n",
+          c.label(), ms, batch * 1000.0 / ms, steps, warmup, parameters[0]);
+      if (counted[0] != null) {
+        printNativeOps(out, counted[0], reads[0], nativeOpSteps);
+      }
       List<String> devices = composer.compose(args).root().child("trainer").bind(TrainerConfig.class).devices();
       if (!devices.isEmpty()) {
         out.println("  " + deviceMemory(org.vqlab.core.engine.DeviceSpec.resolveAll(devices, engine)));
@@ -82,7 +115,7 @@ public final class TrainBenchmark {
       long t0 = System.nanoTime();
       train(composer.compose(args), registry, device, engine, new TrainingListener() {
         @Override
-        public void onStepDone(Trainer<?> trainer, long step, double loss) {
+        public void onStepDone(Trainer<?> trainer, long step) {
           if (step % probe == 0) {
             System.gc();
             Runtime rt = Runtime.getRuntime();
@@ -105,6 +138,18 @@ public final class TrainBenchmark {
           first[0], last[0], 100.0 * (last[1] - first[1]) / first[1],
           100.0 * ((last[1] - last[3]) - (first[1] - first[3])) / (first[1] - first[3]));
     }
+  }
+
+  /** Native operators and host reads per step, from a profile over {@code steps} plain steps. */
+  static void printNativeOps(PrintStream out, NativeOps.Counts c, long hostReads, int steps) {
+    out.printf(Locale.ROOT, "  native ops per step (libtorch profiler, %d steps without logging): %.1f top-level,"
+        + " %.1f with nested; host reads per step: %.2f (HostReads gate), %.2f (operators that sync on a GPU: item, nonzero, unique, ...)%n",
+        steps, c.topLevelTotal() / (double) steps, c.total() / (double) steps, hostReads / (double) steps,
+        c.hostReads() / (double) steps);
+    String top = c.topLevel().entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(12)
+        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / (double) steps))
+        .collect(java.util.stream.Collectors.joining(", "));
+    out.println("    most frequent: " + top);
   }
 
   private static void train(ComposedConfig composed, PluginRegistry registry, Device device,

@@ -46,6 +46,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--soak-steps", description = "train: steps of the memory soak at a small size (0 = skip).")
   int soakSteps = 10000;
 
+  @Option(names = "--cases", split = ",", description = "train: vqvae, vqvae_small, vqvae2; prior: 7x7, 16x16, 14x14 (given 7x7). Default: all.")
+  List<String> cases = List.of();
+
+  @Option(names = "--native-ops", description = "train, prior: also count libtorch operators and host reads per step over this many steps (libtorch's profiler).")
+  int nativeOpSteps;
+
   @Override
   public Integer call() throws java.io.IOException {
     if (!List.of("quantizer", "data", "train", "sample", "prior").contains(what)) {
@@ -68,9 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
           throw new ConfigError("prior.type = " + prior.type() + " ships no sampler benchmark");
         }
       }
-      case "prior" -> PriorBenchmark.run(composed.root(), registry, device, out, repeats == null ? 10 : repeats);
+      case "prior" -> PriorBenchmark.run(composed.root(), registry, device, out, repeats == null ? 10 : repeats,
+          cases, nativeOpSteps);
       case "train" -> TrainBenchmark.run(overrides, registry, device, engine, out, 3,
-          repeats == null ? 20 : repeats, soakSteps);
+          repeats == null ? 20 : repeats, soakSteps, cases, nativeOpSteps);
       default -> DataBenchmark.run(device, out, repeats == null ? 500 : repeats);
     }
     out.flush();

@@ -25,9 +25,14 @@ public final class ProgressListener implements TrainingListener {
   }
 
   @Override
-  public void onStepDone(Trainer<?> trainer, long step, double loss) {
+  public void onStepDone(Trainer<?> trainer, long step) {
     bar.stepTo(step);
-    bar.setExtraMessage(String.format(" loss %.4f%s", loss, evalText));
+  }
+
+  @Override
+  public void onStep(Trainer<?> trainer, long step, Map<String, Double> metrics) {
+    Double loss = metrics.get("train/loss");
+    bar.setExtraMessage(String.format(" loss %.4f%s", loss == null ? Double.NaN : loss, evalText));
   }
 
   @Override

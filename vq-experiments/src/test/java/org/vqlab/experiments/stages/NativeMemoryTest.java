@@ -46,7 +46,7 @@ class NativeMemoryTest {
       BatchSampler sampler = BatchSampler.of(built.train(), config.batchSize(), true);
       TrainingListener probe = new TrainingListener() {
         @Override
-        public void onStepDone(Trainer<?> trainer, long step, double loss) {
+        public void onStepDone(Trainer<?> trainer, long step) {
           counts.put(step, manager.getManagedArrays().size() + systemManager().getManagedArrays().size());
         }
       };

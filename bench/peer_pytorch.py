@@ -1,0 +1,213 @@
+"""VQLab against PyTorch eager on the same libtorch (2.7.1), side by side: see bench/peer-pytorch.
+
+  python bench/peer_pytorch.py [--reps 3] [--steps 10] [--cases a,b] [--threads 2]
+  python bench/peer_pytorch.py --torch CASE --steps N     (one PyTorch run; what the runner calls)
+
+Each repetition runs VQLab (a `vq bench` JVM) and PyTorch (a Python process) one after the other,
+alternating which goes first, so that load from other processes falls on both alike. Every run
+warms up 3 steps and times `steps` more; the table gives the median ms/step of each side, the
+ratio VQLab / PyTorch of the medians and its spread (min..max of the per-repetition ratios), and
+the peak resident memory of each process (getrusage of the child). Parameter counts must match.
+"""
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WARMUP = 3
+
+# name: (label, vq bench command and case, PyTorch construction)
+CASES = {
+    "vqvae_ema": ("VQ-VAE 128 ch, EMA K=512, D=64, batch 128, mse",
+                  ["train", "--cases", "vqvae"], dict(kind="ae", levels=1, q="ema", batch=128, down=4)),
+    "vqvae_standard": ("VQ-VAE 128 ch, standard K=512, D=64, batch 128, mse",
+                       ["train", "--cases", "vqvae", "quantizer=standard"],
+                       dict(kind="ae", levels=1, q="standard", batch=128, down=4)),
+    "vqvae2_ema": ("VQ-VAE-2 128 ch, 2 levels (14x14, 7x7), EMA, batch 128, mse",
+                   ["train", "--cases", "vqvae2"], dict(kind="ae", levels=2, q="ema", batch=128, down=2)),
+    "prior_7x7": ("gated PixelCNN 64 ch, 1+10 layers, 7x7, batch 64, K=512, classes",
+                  ["prior", "--cases", "7x7"], dict(kind="prior", h=7, uh=0, batch=64)),
+    "prior_16x16": ("the same prior at 16x16",
+                    ["prior", "--cases", "16x16"], dict(kind="prior", h=16, uh=0, batch=64)),
+    "prior_14x14_given_7x7": ("the same prior at 14x14 given a 7x7 upper level",
+                              ["prior", "--cases", "14x14"], dict(kind="prior", h=14, uh=7, batch=64)),
+}
+# The bench's fixed settings: no codebook health (random codebook, no restarts), mse decoder, CPU.
+VQ_OVERRIDES = ["model.likelihood=mse", "quantizer.init=normal", "quantizer.dead_code_threshold=0",
+                "trainer.device=cpu"]
+
+
+def fashion_mnist(n):
+    import gzip
+    import numpy as np
+    with gzip.open("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") as f:
+        data = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)[:n]
+    return data.astype(np.float32) / 255.0 - 0.5
+
+
+def run_torch(name, steps, threads, native_ops=0):
+    import math
+    import torch
+    import torch.nn.functional as F
+    import peer_models as pm
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    spec = CASES[name][2]
+    if spec["kind"] == "ae":
+        model = pm.VqVae(spec["levels"], spec["q"], downsample=spec["down"])
+        opt = torch.optim.Adam(model.parameters(), lr=2e-4)
+        images = torch.from_numpy(fashion_mnist(60000))
+        gen = torch.Generator().manual_seed(0)
+
+        def step():
+            x = images[torch.randint(0, images.shape[0], (spec["batch"],), generator=gen)]
+            loss, _terms = model(x)
+            opt.zero_grad(set_to_none=False)
+            loss.backward()
+            opt.step()
+    else:
+        h, uh, b = spec["h"], spec["uh"], spec["batch"]
+        model = pm.GatedPixelCnn(upper_k=512 if uh else 0, ratio=h // uh if uh else 1)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+        def step():
+            codes = torch.randint(0, 512, (b, h, h))
+            labels = torch.randint(0, 10, (b,))
+            upper = torch.randint(0, 512, (b, uh, uh)) if uh else None
+            nats = F.cross_entropy(model(codes, labels, upper), codes)
+            _bits = nats.detach() / math.log(2)
+            opt.zero_grad(set_to_none=False)
+            nats.backward()
+            opt.step()
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    model.train()
+    for _ in range(WARMUP):
+        step()
+    if native_ops:
+        from torch.profiler import profile, ProfilerActivity
+        trace = OUT_FILE + ".trace.json"
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            for _ in range(native_ops):
+                step()
+        prof.export_chrome_trace(trace)
+        top, total = count_ops(trace)
+        os.remove(trace)
+        print(f"OPS top={sum(top.values()) / native_ops:.1f} total={total / native_ops:.1f} "
+              f"most={sorted(top.items(), key=lambda kv: -kv[1])[:12]}")
+        return
+    t = time.perf_counter()
+    for _ in range(steps):
+        step()
+    ms = (time.perf_counter() - t) * 1000 / steps
+    print(f"RESULT ms={ms:.2f} params={params}")
+
+
+def count_ops(path):
+    """Top-level operators per thread and all operators, as vq-core NativeOps counts a trace."""
+    import json
+    with open(path) as f:
+        events = json.load(f)
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    ops = [e for e in events if e.get("ph") == "X" and e.get("cat") == "cpu_op"]
+    ops.sort(key=lambda e: (str(e["tid"]), e["ts"], -e["dur"]))
+    top, tid, open_until = {}, None, float("-inf")
+    for e in ops:
+        if e["tid"] != tid:
+            tid, open_until = e["tid"], float("-inf")
+        if e["ts"] >= open_until:
+            top[e["name"]] = top.get(e["name"], 0) + 1
+            open_until = e["ts"] + e["dur"]
+    return top, len(ops)
+
+
+def measure(cmd, env):
+    """Runs cmd with stdout to a file; (stdout, the child's own peak RSS in MiB from wait4)."""
+    pid = os.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        fd = os.open(OUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(fd, 1)
+        err = os.open(OUT_FILE + ".err", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(err, 2)
+        os.execvpe(cmd[0], cmd, env)
+    _, status, usage = os.wait4(pid, 0)
+    with open(OUT_FILE) as f:
+        out = f.read()
+    if status != 0:
+        with open(OUT_FILE + ".err") as f:
+            sys.exit(f"failed ({status}): {' '.join(cmd)}\n{out}\n{f.read()}")
+    return out, usage.ru_maxrss / 1024.0
+
+
+OUT_FILE = f"/tmp/peer-pytorch-{os.getpid()}.out"
+
+
+def vqlab(name, steps, threads, env):
+    cmd = [os.path.join(ROOT, "vq"), "bench", *CASES[name][1], "--repeats", str(steps), "--soak-steps", "0",
+           *VQ_OVERRIDES, f"engine.num_threads={threads}"]
+    out, rss = measure(cmd, env)
+    m = re.search(r"([0-9.]+) ms(?:/step| wall)", out.split("\n", 1)[1])
+    p = re.search(r"([0-9,]+) (?:trainable )?parameters", out)
+    if not m or not p:
+        sys.exit(f"cannot read vq bench output:\n{out}")
+    return float(m.group(1)), int(p.group(1).replace(",", "")), rss
+
+
+def pytorch(name, steps, threads, env):
+    cmd = [sys.executable, os.path.abspath(__file__), "--torch", name, "--steps", str(steps),
+           "--threads", str(threads)]
+    out, rss = measure(cmd, env)
+    m = re.search(r"RESULT ms=([0-9.]+) params=([0-9]+)", out)
+    return float(m.group(1)), int(m.group(2)), rss
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--torch")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--native-ops", type=int, default=0,
+                    help="with --torch: count PyTorch's operators per step over this many steps instead")
+    a = ap.parse_args()
+    if a.torch:
+        sys.path.insert(0, HERE)
+        run_torch(a.torch, a.steps, a.threads, a.native_ops)
+        return
+    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", OMP_NUM_THREADS=str(a.threads))
+    import torch
+    print(f"VQLab vs PyTorch {torch.__version__} eager, CPU, {a.threads} intra-op threads, "
+          f"OMP_WAIT_POLICY=PASSIVE; {a.reps} alternating repetitions of {WARMUP} warm-up + {a.steps} "
+          f"timed steps; load average at start {os.getloadavg()[0]:.1f}", flush=True)
+    rows = []
+    for name in a.cases.split(","):
+        vq, pt, ratios, vq_rss, pt_rss = [], [], [], [], []
+        for r in range(a.reps):
+            order = [("vq", vqlab), ("pt", pytorch)] if r % 2 == 0 else [("pt", pytorch), ("vq", vqlab)]
+            got = {}
+            for side, fn in order:
+                got[side] = fn(name, a.steps, a.threads, env)
+            if got["vq"][1] != got["pt"][1]:
+                sys.exit(f"{name}: parameter counts differ: VQLab {got['vq'][1]:,}, PyTorch {got['pt'][1]:,}")
+            vq.append(got["vq"][0]); pt.append(got["pt"][0]); ratios.append(got["vq"][0] / got["pt"][0])
+            vq_rss.append(got["vq"][2]); pt_rss.append(got["pt"][2])
+            print(f"  {name} rep {r + 1}: VQLab {got['vq'][0]:.1f} ms, PyTorch {got['pt'][0]:.1f} ms "
+                  f"(ratio {ratios[-1]:.2f}), {got['vq'][1]:,} parameters each, peak RSS {got['vq'][2]:.0f} / "
+                  f"{got['pt'][2]:.0f} MiB", flush=True)
+        rows.append((CASES[name][0], statistics.median(vq), statistics.median(pt),
+                     statistics.median(vq) / statistics.median(pt), min(ratios), max(ratios),
+                     max(vq_rss), max(pt_rss)))
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
+    print("| step (CPU, 2 threads) | VQLab ms | PyTorch 2.7.1 ms | ratio (spread) | peak RSS VQLab / PyTorch |")
+    print("|---|---|---|---|---|")
+    for label, v, p, ratio, lo, hi, vr, pr in rows:
+        print(f"| {label} | {v:.1f} | {p:.1f} | {ratio:.2f} ({lo:.2f}-{hi:.2f}) | {vr:.0f} / {pr:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()
