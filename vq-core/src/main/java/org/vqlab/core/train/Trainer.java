@@ -175,6 +175,8 @@ public final class Trainer<B extends Batch> {
         boolean logNow = s == 1 || s % config.logEvery() == 0 || s == config.maxSteps();
         boolean evalNow = s % config.evalEvery() == 0 || s == config.maxSteps();
         boolean checkNow = logNow || evalNow || s % config.checkpointEvery() == 0;
+        Map<String, Double> read = Map.of();
+        List<String> scalarNames;
         try (NDManager scope = manager.newSubManager()) {
           TrainingTask.StepOutput out;
           if (dataParallel != null) {
@@ -186,9 +188,9 @@ public final class Trainer<B extends Batch> {
               collector.backward(out.loss());
             }
           }
+          scalarNames = List.copyOf(out.scalars().keySet());
           NDArray healthy = guard.observe(out.loss(), scope);
           NDArray gradNorm = optimizer.step(s, scope, healthy, logNow);
-          Map<String, Double> read = Map.of();
           if (checkNow) {
             Map<String, NDArray> wanted = new LinkedHashMap<>(guard.state());
             if (logNow) {
@@ -196,29 +198,30 @@ public final class Trainer<B extends Batch> {
               wanted.put("train/grad_norm", gradNorm);
               out.scalars().forEach((k, v) -> wanted.put("train/" + k, v));
             }
-            read = toHost(wanted);
+            read = toHost(wanted, manager);
             guard.check(read, s);
           }
-          step = s;
-          windowSteps++;
-          for (TrainingListener l : listeners) {
-            l.onStepDone(this, step);
-          }
-          if (logNow) {
-            double seconds = (System.nanoTime() - windowStart) / 1e9;
-            Map<String, Double> m = new LinkedHashMap<>();
-            out.scalars().keySet().forEach(k -> m.put("train/" + k, null));
-            read.forEach((k, v) -> {
-              if (k.startsWith("train/")) {
-                m.put(k, v);
-              }
-            });
-            m.put("train/learning_rate", AdamOptimizer.learningRate(config, step));
-            m.put("train/seconds_per_step", seconds / windowSteps);
-            listeners.forEach(l -> l.onStep(this, step, m));
-            windowStart = System.nanoTime();
-            windowSteps = 0;
-          }
+        }
+        // Listeners run after the step's scope is closed: what they see is what outlives the step.
+        step = s;
+        windowSteps++;
+        for (TrainingListener l : listeners) {
+          l.onStepDone(this, step);
+        }
+        if (logNow) {
+          double seconds = (System.nanoTime() - windowStart) / 1e9;
+          Map<String, Double> m = new LinkedHashMap<>();
+          scalarNames.forEach(k -> m.put("train/" + k, null));
+          read.forEach((k, v) -> {
+            if (k.startsWith("train/")) {
+              m.put(k, v);
+            }
+          });
+          m.put("train/learning_rate", AdamOptimizer.learningRate(config, step));
+          m.put("train/seconds_per_step", seconds / windowSteps);
+          listeners.forEach(l -> l.onStep(this, step, m));
+          windowStart = System.nanoTime();
+          windowSteps = 0;
         }
         boolean improved = false;
         if (evalNow) {
@@ -236,7 +239,7 @@ public final class Trainer<B extends Batch> {
       }
       if (stopRequested && step < config.maxSteps()) {
         // A stop between checks: the steps since the last one must have been good.
-        guard.check(toHost(guard.state()), step);
+        guard.check(toHost(guard.state(), manager), step);
         result = new Result(step, false, "stopped on request at step " + step, lastEval);
       } else {
         result = new Result(step, true, "", lastEval);
@@ -353,7 +356,7 @@ public final class Trainer<B extends Batch> {
         Map<String, NDArray> wanted = new LinkedHashMap<>();
         wanted.put("loss", out.loss());
         out.scalars().forEach((k, v) -> wanted.put("scalar/" + k, v));
-        Map<String, Double> read = toHost(wanted);
+        Map<String, Double> read = toHost(wanted, manager);
         lossSum += read.get("loss") * n;
         int count = n;
         read.forEach((k, v) -> {
@@ -374,20 +377,32 @@ public final class Trainer<B extends Batch> {
     return metrics;
   }
 
-  /** Named scalars of any type, read back in one transfer (one device sync on a GPU). */
-  static Map<String, Double> toHost(Map<String, NDArray> scalars) {
+  /**
+   * Named scalars of any type, read back in one transfer (one device sync on a GPU). The
+   * conversions and the concatenation are made in a scope closed here: made from long-lived arrays
+   * (the loss guard's state), they would otherwise belong to those arrays' managers and outlive the
+   * read.
+   */
+  static Map<String, Double> toHost(Map<String, NDArray> scalars, NDManager manager) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (scalars.isEmpty()) {
       return out;
     }
-    NDList parts = new NDList();
-    for (NDArray a : scalars.values()) {
-      parts.add(a.toType(DataType.FLOAT32, false).reshape(1));
-    }
-    float[] values = HostReads.floats(NDArrays.concat(parts));
-    int i = 0;
-    for (String name : scalars.keySet()) {
-      out.put(name, (double) values[i++]);
+    try (NDManager scope = manager.newSubManager()) {
+      NDList parts = new NDList();
+      for (NDArray a : scalars.values()) {
+        NDArray converted = a.toType(DataType.FLOAT32, true);
+        NDArray flat = converted.reshape(1);
+        scope.attachAll(converted, flat);
+        parts.add(flat);
+      }
+      NDArray all = NDArrays.concat(parts);
+      all.attach(scope);
+      float[] values = HostReads.floats(all);
+      int i = 0;
+      for (String name : scalars.keySet()) {
+        out.put(name, (double) values[i++]);
+      }
     }
     return out;
   }
