@@ -2,6 +2,9 @@
 
   python bench/peer_pytorch.py [--reps 3] [--steps 10] [--cases a,b] [--threads 2]
   python bench/peer_pytorch.py --torch CASE --steps N     (one PyTorch run; what the runner calls)
+  python bench/peer_pytorch.py --profile CASE [--native-ops 3]
+      where the time goes: both sides' libtorch profiler traces of the same steps, operator by
+      operator (self time per step, calls per step), VQLab beside PyTorch
 
 Each repetition runs VQLab (a `vq bench` JVM) and PyTorch (a Python process) one after the other,
 alternating which goes first, so that load from other processes falls on both alike. Every run
@@ -89,13 +92,14 @@ def run_torch(name, steps, threads, native_ops=0):
         step()
     if native_ops:
         from torch.profiler import profile, ProfilerActivity
-        trace = OUT_FILE + ".trace.json"
-        with profile(activities=[ProfilerActivity.CPU]) as prof:
+        trace = os.environ.get("VQLAB_PEER_TRACE") or OUT_FILE + ".trace.json"
+        with profile(activities=[ProfilerActivity.CPU], record_shapes=bool(os.environ.get("VQLAB_PEER_TRACE"))) as prof:
             for _ in range(native_ops):
                 step()
         prof.export_chrome_trace(trace)
         top, total = count_ops(trace)
-        os.remove(trace)
+        if not os.environ.get("VQLAB_PEER_TRACE"):
+            os.remove(trace)
         print(f"OPS top={sum(top.values()) / native_ops:.1f} total={total / native_ops:.1f} "
               f"most={sorted(top.items(), key=lambda kv: -kv[1])[:12]}")
         return
@@ -122,6 +126,57 @@ def count_ops(path):
             top[e["name"]] = top.get(e["name"], 0) + 1
             open_until = e["ts"] + e["dur"]
     return top, len(ops)
+
+
+def self_times(path, steps):
+    """Per operator name: (self ms per step, calls per step), from a chrome trace's cpu ops."""
+    import json
+    with open(path) as f:
+        events = json.load(f)
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    # Operator events as vq-core NativeOps takes them (its trace and PyTorch's differ in categories).
+    ops = [e for e in events if e.get("ph") == "X" and "kernel" not in e.get("cat", "")
+           and e.get("cat") not in ("python_function", "user_annotation")]
+    ops.sort(key=lambda e: (str(e["tid"]), e["ts"], -e["dur"]))
+    out, stack, tid = {}, [], None
+    for e in ops:
+        if e["tid"] != tid:
+            tid, stack = e["tid"], []
+        while stack and e["ts"] >= stack[-1][1]:
+            stack.pop()
+        if stack:
+            stack[-1][2][0] -= e["dur"]
+        me = [e["dur"]]
+        stack.append((e, e["ts"] + e["dur"], me))
+        acc = out.setdefault(e["name"], [[], 0])
+        acc[0].append(me)
+        acc[1] += 1
+    return {n: (sum(m[0] for m in ms) / 1000.0 / steps, c / steps) for n, (ms, c) in out.items()
+            if not n.startswith(("PyTorch Profiler", "ProfilerStep"))}
+
+
+def profile(name, steps, threads, env):
+    """Both sides' traces of `steps` steps; a table of self time per operator, largest first."""
+    vq_trace, pt_trace = f"/tmp/peer-profile-vq-{os.getpid()}.json", f"/tmp/peer-profile-pt-{os.getpid()}.json"
+    cmd = [os.path.join(ROOT, "vq"), "bench", *CASES[name][1], "--repeats", "1", "--soak-steps", "0",
+           "--native-ops", str(steps), *VQ_OVERRIDES, f"engine.num_threads={threads}"]
+    vq_env = dict(env, VQ_JAVA_OPTS=(env.get("VQ_JAVA_OPTS", "-Xmx8g") + f" -Dvqlab.native_ops.trace={vq_trace}"))
+    measure(cmd, vq_env)
+    measure([sys.executable, os.path.abspath(__file__), "--torch", name, "--steps", "1", "--threads",
+             str(threads), "--native-ops", str(steps)], dict(env, VQLAB_PEER_TRACE=pt_trace))
+    vq, pt = self_times(vq_trace, steps), self_times(pt_trace, steps)
+    print(f"{name}: libtorch profiler, {steps} steps each, self time per step (ms) and calls per step")
+    print(f"{'operator':44s} {'VQLab ms':>9s} {'calls':>7s} {'PyTorch ms':>10s} {'calls':>7s}")
+    names = sorted(set(vq) | set(pt), key=lambda n: -max(vq.get(n, (0, 0))[0], pt.get(n, (0, 0))[0]))
+    for n in names[:40]:
+        if n.startswith("PyTorch Profiler") or n.startswith("ProfilerStep"):
+            continue
+        v, p = vq.get(n, (0, 0)), pt.get(n, (0, 0))
+        print(f"{n[:44]:44s} {v[0]:9.2f} {v[1]:7.1f} {p[0]:10.2f} {p[1]:7.1f}")
+    tv, tp = sum(v[0] for v in vq.values()), sum(p[0] for p in pt.values())
+    print(f"{'all operators':44s} {tv:9.2f} {sum(v[1] for v in vq.values()):7.1f} {tp:10.2f} "
+          f"{sum(p[1] for p in pt.values()):7.1f}")
+    print(f"traces kept: {vq_trace} {pt_trace}")
 
 
 def measure(cmd, env):
@@ -172,6 +227,7 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--profile", help="CASE: where the time goes, operator by operator, both sides")
     ap.add_argument("--native-ops", type=int, default=0,
                     help="with --torch: count PyTorch's operators per step over this many steps instead")
     a = ap.parse_args()
@@ -180,6 +236,9 @@ def main():
         run_torch(a.torch, a.steps, a.threads, a.native_ops)
         return
     env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", OMP_NUM_THREADS=str(a.threads))
+    if a.profile:
+        profile(a.profile, a.native_ops or 3, a.threads, env)
+        return
     import torch
     print(f"VQLab vs PyTorch {torch.__version__} eager, CPU, {a.threads} intra-op threads, "
           f"OMP_WAIT_POLICY=PASSIVE; {a.reps} alternating repetitions of {WARMUP} warm-up + {a.steps} "

@@ -42,10 +42,18 @@ public final class NativeOps {
     }
   }
 
+  /**
+   * System property: a file to keep the profiler's chrome trace in (for bench/op-profile, which
+   * compares where the time goes operator by operator with PyTorch's trace of the same step).
+   */
+  public static final String KEEP_TRACE = "vqlab.native_ops.trace";
+
   private NativeOps() {}
 
   public static void start() {
-    JniUtils.startProfile(false, false, false);
+    // Shapes only when the trace is kept: recording them costs time of its own.
+    String keep = System.getProperty(KEEP_TRACE);
+    JniUtils.startProfile(false, keep != null && !keep.isEmpty(), false);
   }
 
   /** Stops the profiler and counts the trace it wrote. */
@@ -54,6 +62,10 @@ public final class NativeOps {
       Path trace = Files.createTempFile("vq-native-ops", ".json");
       try {
         JniUtils.stopProfile(trace.toString());
+        String keep = System.getProperty(KEEP_TRACE);
+        if (keep != null && !keep.isEmpty()) {
+          Files.copy(trace, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         return count(new ObjectMapper().readTree(trace.toFile()));
       } finally {
         Files.deleteIfExists(trace);

@@ -17,9 +17,19 @@ import ai.djl.util.PairList;
  * A 4 x 4, stride 2, padding 1 transposed convolution (doubles H and W), computed in its polyphase
  * form because DJL's PyTorch engine does not implement deconvolution. Output pixel (2i + a, 2j + b)
  * depends on a 2 x 2 input window whose position depends only on the phase (a, b), so one 2 x 2
- * convolution with 4 x filters (padding 1) computes all four phases, which are then interleaved.
- * The 4 phases partition the 16 taps of the 4 x 4 kernel: same function class, same parameter count
- * and the same FLOPs as the transposed convolution, with one bias per output channel.
+ * convolution with 4 x filters (padding 1) computes all four phases: channel block 2a + b holds
+ * phase (a, b), read from the window that starts a rows and b columns into its (H + 1) x (W + 1)
+ * output. The phases are then interleaved (a pixel shuffle). The 4 phases partition the 16 taps of
+ * the 4 x 4 kernel: same function class and parameter count as the transposed convolution, with one
+ * bias per output channel.
+ *
+ * <p>The windows are cut from the channel blocks (a split, which is free) rather than from the whole
+ * output: the backward of a slice zero-fills the array it was cut from, so four windows of the
+ * whole output cost four full-size zero fills and three full-size additions. Measured with
+ * bench/peer-pytorch --profile: 88 of the VQ-VAE step's 840 profiled ms went to those fills and
+ * copies. A grouped convolution over four padded copies of the input (no window at all) was slower
+ * still: oneDNN's grouped kernels with one output channel per group took 80-120 ms for the last
+ * decoder layer, against 15 ms here.
  */
 public final class PolyphaseConvTranspose2d extends AbstractBlock {
   private final int filters;
@@ -41,19 +51,16 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
     long b = x.getShape().get(0);
     long h = x.getShape().get(2);
     long w = x.getShape().get(3);
-    // (B, 4C, H + 1, W + 1): channel block 2a + b holds phase (a, b); it reads the window that
-    // starts a rows and b columns further into the padded input.
-    NDArray all = phases.forward(ps, new NDList(x), training).singletonOrThrow();
-    NDList parts = new NDList(4);
+    NDList blocks = phases.forward(ps, new NDList(x), training).singletonOrThrow().split(4, 1);
+    NDList windows = new NDList(4);
     for (int a = 0; a < 2; a++) {
       for (int c = 0; c < 2; c++) {
-        int k = 2 * a + c;
-        parts.add(all.get(new NDIndex(":, {}:{}, {}:{}, {}:{}", k * filters, (k + 1) * filters,
-            a, a + h, c, c + w)));
+        windows.add(blocks.get(2 * a + c).get(new NDIndex(":, :, {}:{}, {}:{}", a, a + h, c, c + w)));
       }
     }
-    NDArray out = NDArrays.stack(parts, 1).reshape(b, 2, 2, filters, h, w)
-        .transpose(0, 3, 4, 1, 5, 2).reshape(b, filters, 2 * h, 2 * w);
+    // (B, 4F, H, W), phase-major, to (B, F, 2H, 2W): out[n, f, 2i + a, 2j + b] = phase (a, b) at (i, j).
+    NDArray out = NDArrays.concat(windows, 1).reshape(b, 2, 2, filters, h, w).transpose(0, 3, 4, 1, 5, 2)
+        .reshape(b, filters, 2 * h, 2 * w);
     // Ops on a parameter land in the parameter's manager; move the view to the step's scope.
     NDArray bv = ps.getValue(bias, x.getDevice(), training).reshape(1, filters, 1, 1);
     bv.attach(x.getManager());

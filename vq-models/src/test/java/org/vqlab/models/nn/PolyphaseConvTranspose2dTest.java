@@ -21,10 +21,10 @@ class PolyphaseConvTranspose2dTest {
     int w = 4;
     try (NDManager m = NDManager.newBaseManager()) {
       PolyphaseConvTranspose2d block = new PolyphaseConvTranspose2d(cout);
-      block.initialize(m, DataType.FLOAT32, new Shape(1, cin, h, w));
+      block.initialize(m, DataType.FLOAT32, new Shape(2, cin, h, w));
       NDArray bias = block.getParameters().get("bias").getArray();
       bias.set(m.create(new float[] {0.5f, -0.25f}).toByteBuffer());
-      NDArray x = m.randomNormal(new Shape(1, cin, h, w));
+      NDArray x = m.randomNormal(new Shape(2, cin, h, w));
       float[] y = block.forward(new ParameterStore(m, false), new NDList(x), false)
           .singletonOrThrow().toFloatArray();
       float[] xv = x.toFloatArray();
@@ -46,21 +46,27 @@ class PolyphaseConvTranspose2dTest {
           }
         }
       }
-      double[] ref = new double[cout * 2 * h * 2 * w];
-      for (int o = 0; o < cout; o++) {
-        double bo = o == 0 ? 0.5 : -0.25;
-        for (int i = 0; i < 2 * h * 2 * w; i++) {
-          ref[o * 4 * h * w + i] = bo;
-        }
-        for (int c = 0; c < cin; c++) {
-          for (int j = 0; j < h; j++) {
-            for (int l = 0; l < w; l++) {
-              for (int k1 = 0; k1 < 4; k1++) {
-                for (int k2 = 0; k2 < 4; k2++) {
-                  int oy = 2 * j + k1 - 1;
-                  int ox = 2 * l + k2 - 1;
-                  if (oy >= 0 && oy < 2 * h && ox >= 0 && ox < 2 * w) {
-                    ref[(o * 2 * h + oy) * 2 * w + ox] += xv[(c * h + j) * w + l] * k[o][c][k1][k2];
+      // Two images, so that the phases' interleaving is checked across the batch too.
+      int images = 2;
+      int size = cout * 2 * h * 2 * w;
+      double[] ref = new double[images * size];
+      for (int n = 0; n < images; n++) {
+        for (int o = 0; o < cout; o++) {
+          double bo = o == 0 ? 0.5 : -0.25;
+          for (int i = 0; i < 2 * h * 2 * w; i++) {
+            ref[n * size + o * 4 * h * w + i] = bo;
+          }
+          for (int c = 0; c < cin; c++) {
+            for (int j = 0; j < h; j++) {
+              for (int l = 0; l < w; l++) {
+                for (int k1 = 0; k1 < 4; k1++) {
+                  for (int k2 = 0; k2 < 4; k2++) {
+                    int oy = 2 * j + k1 - 1;
+                    int ox = 2 * l + k2 - 1;
+                    if (oy >= 0 && oy < 2 * h && ox >= 0 && ox < 2 * w) {
+                      ref[n * size + (o * 2 * h + oy) * 2 * w + ox] +=
+                          xv[((n * cin + c) * h + j) * w + l] * k[o][c][k1][k2];
+                    }
                   }
                 }
               }
