@@ -103,11 +103,11 @@ def run_torch(name, steps, threads, native_ops=0):
         print(f"OPS top={sum(top.values()) / native_ops:.1f} total={total / native_ops:.1f} "
               f"most={sorted(top.items(), key=lambda kv: -kv[1])[:12]}")
         return
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for _ in range(steps):
         step()
-    ms = (time.perf_counter() - t) * 1000 / steps
-    print(f"RESULT ms={ms:.2f} params={params}")
+    ms, cpu = (time.perf_counter() - t) * 1000 / steps, (time.process_time() - c) * 1000 / steps
+    print(f"RESULT ms={ms:.2f} cpu={cpu:.2f} params={params}")
 
 
 def count_ops(path):
@@ -179,8 +179,17 @@ def profile(name, steps, threads, env):
     print(f"traces kept: {vq_trace} {pt_trace}")
 
 
+def cpu_ticks():
+    """(steal, all) clock ticks of the machine so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        t = [int(v) for v in f.readline().split()[1:]]
+    return t[7], sum(t[:8])
+
+
 def measure(cmd, env):
-    """Runs cmd with stdout to a file; (stdout, the child's own peak RSS in MiB from wait4)."""
+    """Runs cmd with stdout to a file; (stdout, the child's own peak RSS in MiB from wait4, the share
+    of the machine's time the hypervisor stole while it ran)."""
+    steal0, all0 = cpu_ticks()
     pid = os.fork()
     if pid == 0:
         os.chdir(ROOT)
@@ -190,12 +199,13 @@ def measure(cmd, env):
         os.dup2(err, 2)
         os.execvpe(cmd[0], cmd, env)
     _, status, usage = os.wait4(pid, 0)
+    steal1, all1 = cpu_ticks()
     with open(OUT_FILE) as f:
         out = f.read()
     if status != 0:
         with open(OUT_FILE + ".err") as f:
             sys.exit(f"failed ({status}): {' '.join(cmd)}\n{out}\n{f.read()}")
-    return out, usage.ru_maxrss / 1024.0
+    return out, usage.ru_maxrss / 1024.0, (steal1 - steal0) / max(1, all1 - all0)
 
 
 OUT_FILE = f"/tmp/peer-pytorch-{os.getpid()}.out"
@@ -204,20 +214,20 @@ OUT_FILE = f"/tmp/peer-pytorch-{os.getpid()}.out"
 def vqlab(name, steps, threads, env):
     cmd = [os.path.join(ROOT, "vq"), "bench", *CASES[name][1], "--repeats", str(steps), "--soak-steps", "0",
            *VQ_OVERRIDES, f"engine.num_threads={threads}"]
-    out, rss = measure(cmd, env)
-    m = re.search(r"([0-9.]+) ms(?:/step| wall)", out.split("\n", 1)[1])
+    out, rss, steal = measure(cmd, env)
+    m = re.search(r"([0-9.]+) ms(?:/step| wall),? +([0-9.]+) ms cpu", out.split("\n", 1)[1])
     p = re.search(r"([0-9,]+) (?:trainable )?parameters", out)
     if not m or not p:
         sys.exit(f"cannot read vq bench output:\n{out}")
-    return float(m.group(1)), int(p.group(1).replace(",", "")), rss
+    return float(m.group(1)), float(m.group(2)), int(p.group(1).replace(",", "")), rss, steal
 
 
 def pytorch(name, steps, threads, env):
     cmd = [sys.executable, os.path.abspath(__file__), "--torch", name, "--steps", str(steps),
            "--threads", str(threads)]
-    out, rss = measure(cmd, env)
-    m = re.search(r"RESULT ms=([0-9.]+) params=([0-9]+)", out)
-    return float(m.group(1)), int(m.group(2)), rss
+    out, rss, steal = measure(cmd, env)
+    m = re.search(r"RESULT ms=([0-9.]+) cpu=([0-9.]+) params=([0-9]+)", out)
+    return float(m.group(1)), float(m.group(2)), int(m.group(3)), rss, steal
 
 
 def main():
@@ -245,27 +255,31 @@ def main():
           f"timed steps; load average at start {os.getloadavg()[0]:.1f}", flush=True)
     rows = []
     for name in a.cases.split(","):
-        vq, pt, ratios, vq_rss, pt_rss = [], [], [], [], []
+        runs = {"vq": [], "pt": []}
         for r in range(a.reps):
             order = [("vq", vqlab), ("pt", pytorch)] if r % 2 == 0 else [("pt", pytorch), ("vq", vqlab)]
-            got = {}
-            for side, fn in order:
-                got[side] = fn(name, a.steps, a.threads, env)
-            if got["vq"][1] != got["pt"][1]:
-                sys.exit(f"{name}: parameter counts differ: VQLab {got['vq'][1]:,}, PyTorch {got['pt'][1]:,}")
-            vq.append(got["vq"][0]); pt.append(got["pt"][0]); ratios.append(got["vq"][0] / got["pt"][0])
-            vq_rss.append(got["vq"][2]); pt_rss.append(got["pt"][2])
-            print(f"  {name} rep {r + 1}: VQLab {got['vq'][0]:.1f} ms, PyTorch {got['pt'][0]:.1f} ms "
-                  f"(ratio {ratios[-1]:.2f}), {got['vq'][1]:,} parameters each, peak RSS {got['vq'][2]:.0f} / "
-                  f"{got['pt'][2]:.0f} MiB", flush=True)
-        rows.append((CASES[name][0], statistics.median(vq), statistics.median(pt),
-                     statistics.median(vq) / statistics.median(pt), min(ratios), max(ratios),
-                     max(vq_rss), max(pt_rss)))
+            got = {side: fn(name, a.steps, a.threads, env) for side, fn in order}
+            if got["vq"][2] != got["pt"][2]:
+                sys.exit(f"{name}: parameter counts differ: VQLab {got['vq'][2]:,}, PyTorch {got['pt'][2]:,}")
+            for side in runs:
+                runs[side].append(got[side])
+            (vw, vc, params, vr, vs), (pw, pc, _, pr, ps) = got["vq"], got["pt"]
+            print(f"  {name} rep {r + 1}: VQLab {vw:.1f} ms ({vc:.0f} cpu, {vs:.0%} stolen), PyTorch {pw:.1f} ms "
+                  f"({pc:.0f} cpu, {ps:.0%} stolen), ratio {vw / pw:.2f} wall, {vc / pc:.2f} cpu; {params:,} "
+                  f"parameters each, peak RSS {vr:.0f} / {pr:.0f} MiB", flush=True)
+        col = {side: list(zip(*rs)) for side, rs in runs.items()}
+        wall = [v / p for v, p in zip(col["vq"][0], col["pt"][0])]
+        cpu = [v / p for v, p in zip(col["vq"][1], col["pt"][1])]
+        med = {side: (statistics.median(c[0]), statistics.median(c[1])) for side, c in col.items()}
+        rows.append((CASES[name][0], med["vq"], med["pt"], (min(wall), max(wall)), (min(cpu), max(cpu)),
+                     max(col["vq"][3]), max(col["pt"][3]), statistics.median(col["vq"][4] + col["pt"][4])))
     print(f"load average at end {os.getloadavg()[0]:.1f}")
-    print("| step (CPU, 2 threads) | VQLab ms | PyTorch 2.7.1 ms | ratio (spread) | peak RSS VQLab / PyTorch |")
-    print("|---|---|---|---|---|")
-    for label, v, p, ratio, lo, hi, vr, pr in rows:
-        print(f"| {label} | {v:.1f} | {p:.1f} | {ratio:.2f} ({lo:.2f}-{hi:.2f}) | {vr:.0f} / {pr:.0f} MiB |")
+    print("| step (CPU, 2 threads) | VQLab ms | PyTorch 2.7.1 ms | wall ratio (spread) | "
+          "cpu ms VQLab / PyTorch | cpu ratio (spread) | peak RSS VQLab / PyTorch | stolen |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, (vw, vc), (pw, pc), (wlo, whi), (clo, chi), vr, pr, steal in rows:
+        print(f"| {label} | {vw:.1f} | {pw:.1f} | {vw / pw:.2f} ({wlo:.2f}-{whi:.2f}) | {vc:.0f} / {pc:.0f} | "
+              f"{vc / pc:.2f} ({clo:.2f}-{chi:.2f}) | {vr:.0f} / {pr:.0f} MiB | {steal:.0%} |")
 
 
 if __name__ == "__main__":

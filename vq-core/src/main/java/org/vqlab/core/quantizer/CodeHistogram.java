@@ -1,6 +1,8 @@
 package org.vqlab.core.quantizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -16,32 +18,35 @@ import ai.djl.ndarray.types.Shape;
 public final class CodeHistogram {
   private CodeHistogram() {}
 
-  /** Rows of the (rows x K) comparison that {@link #counts} makes at once. */
-  private static final int COUNT_CHUNK = 8192;
-
   /**
-   * How many of {@code indices} (any shape, int64 in [0, K)) chose each code: int64 (K), as the
-   * column sums of indices == 0..K-1, a boolean (rows x K) pass in chunks of 8192 rows. Unlike
-   * unique, whose output size depends on the data, its shapes are fixed: nothing waits for a GPU.
+   * How many of {@code indices} (any shape, int64 in [0, K)) chose each code: int64 (K). The N
+   * indices are sorted; each run of equal codes starts at some position i and ends at j, and
+   * scattering j + 1 and i into slot code of two (K + 1) arrays gives count = end - start, 0 for
+   * unused codes. Positions inside a run are sent to the spare slot K, so every real slot is written
+   * at most once and the result does not depend on write order. O(N log N) on N elements, against
+   * the O(N K) boolean pass of comparing with 0..K-1 (12 ms of a 128 x 7 x 7, K = 512 step); unlike
+   * unique, every shape is fixed, so nothing waits for a GPU.
    */
   public static NDArray counts(NDArray indices, int numCodes) {
+    NDManager manager = indices.getManager();
+    long n = indices.size();
+    if (n == 0) {
+      return manager.zeros(new Shape(numCodes), DataType.INT64, indices.getDevice());
+    }
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray flat = indices.flatten().toType(DataType.INT64, false);
-      NDArray codes = indices.getManager().arange(0, numCodes, 1, DataType.INT64, indices.getDevice())
-          .expandDims(0);
-      long n = flat.getShape().get(0);
-      NDArray total = null;
-      for (long start = 0; start < n; start += COUNT_CHUNK) {
-        NDArray rows = n <= COUNT_CHUNK ? flat
-            : flat.get(new NDIndex("{}:{}", start, Math.min(n, start + COUNT_CHUNK)));
-        NDArray part = rows.expandDims(1).eq(codes).sum(new int[] {0});
-        total = total == null ? part : total.add(part);
-      }
-      if (total == null) {
-        total = indices.getManager().zeros(new Shape(numCodes), DataType.INT64, indices.getDevice());
-      }
-      NDArray result = total.toType(DataType.INT64, false);
+      NDArray sorted = indices.flatten().toType(DataType.INT64, false).sort();
+      NDArray position = manager.arange(0, n, 1, DataType.INT64, indices.getDevice());
+      NDArray spare = manager.full(new Shape(n), numCodes, DataType.INT64, indices.getDevice());
+      NDArray edge = manager.ones(new Shape(1), DataType.BOOLEAN, indices.getDevice());
+      // changes[i]: a new run begins at i + 1.
+      NDArray changes = sorted.get(new NDIndex("1:")).neq(sorted.get(new NDIndex(":-1")));
+      NDArray lastOfRun = changes.concat(edge);
+      NDArray firstOfRun = edge.concat(changes);
+      NDArray slots = manager.zeros(new Shape(numCodes + 1L), DataType.INT64, indices.getDevice());
+      NDArray ends = slots.scatter(NDArrays.where(lastOfRun, sorted, spare), position.add(1), 0);
+      NDArray starts = slots.scatter(NDArrays.where(firstOfRun, sorted, spare), position, 0);
+      NDArray result = ends.sub(starts).get(new NDIndex(":{}", numCodes));
       NDScope.unregister(result);
       return result;
     }

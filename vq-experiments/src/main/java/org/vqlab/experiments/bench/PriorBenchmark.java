@@ -131,7 +131,8 @@ public final class PriorBenchmark {
     }
   }
 
-  private static long cpuNanos() {
+  /** CPU time of the whole process (all threads, user and system), in ns: stolen time is not in it. */
+  static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }

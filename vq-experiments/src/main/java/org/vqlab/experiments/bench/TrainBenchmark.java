@@ -71,6 +71,7 @@ public final class TrainBenchmark {
       int total = warmup + steps + nativeOpSteps + 1;
       args.add("trainer.max_steps=" + total);
       long[] times = new long[total + 1];
+      long[] cpu = new long[total + 1];
       long[] parameters = new long[1];
       NativeOps.Counts[] counted = new NativeOps.Counts[1];
       long[] reads = new long[1];
@@ -83,6 +84,7 @@ public final class TrainBenchmark {
         @Override
         public void onStepDone(Trainer<?> trainer, long step) {
           times[(int) step] = System.nanoTime();
+          cpu[(int) step] = PriorBenchmark.cpuNanos();
           if (nativeOpSteps > 0 && step == warmup + steps) {
             reads[0] = HostReads.count();
             NativeOps.start();
@@ -93,9 +95,10 @@ public final class TrainBenchmark {
         }
       });
       double ms = (times[warmup + steps] - times[warmup]) / 1e6 / steps;
+      double cpuMs = (cpu[warmup + steps] - cpu[warmup]) / 1e6 / steps;
       int batch = composer.compose(args).root().child("trainer").bind(TrainerConfig.class).batchSize();
-      out.printf(Locale.ROOT, "%-62s %8.1f ms/step %8.1f images/s (%d steps after %d warm-up), %,d trainable parameters%n",
-          c.label(), ms, batch * 1000.0 / ms, steps, warmup, parameters[0]);
+      out.printf(Locale.ROOT, "%-62s %8.1f ms/step %8.1f ms cpu/step %8.1f images/s (%d steps after %d warm-up), "
+          + "%,d trainable parameters%n", c.label(), ms, cpuMs, batch * 1000.0 / ms, steps, warmup, parameters[0]);
       if (counted[0] != null) {
         printNativeOps(out, counted[0], reads[0], nativeOpSteps);
       }
