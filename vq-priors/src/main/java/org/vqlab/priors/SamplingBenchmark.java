@@ -11,9 +11,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import org.vqlab.core.engine.ProcessCpu;
 import org.vqlab.core.prior.AncestralSampling;
 import org.vqlab.core.prior.PriorCondition;
 import org.vqlab.core.prior.PriorContext;
@@ -156,16 +156,11 @@ public final class SamplingBenchmark {
   /** Wall and process CPU seconds per unit. */
   private record Timer(long wall, long cpu) {
     static Timer start() {
-      return new Timer(System.nanoTime(), cpuNanos());
+      return new Timer(System.nanoTime(), ProcessCpu.nanos());
     }
 
     double[] stop(int units) {
-      return new double[] {(System.nanoTime() - wall) / 1e9 / units, (cpuNanos() - cpu) / 1e9 / units};
-    }
-
-    private static long cpuNanos() {
-      return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-          .getProcessCpuTime();
+      return new double[] {(System.nanoTime() - wall) / 1e9 / units, (ProcessCpu.nanos() - cpu) / 1e9 / units};
     }
   }
 }

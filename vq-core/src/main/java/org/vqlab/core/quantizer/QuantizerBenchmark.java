@@ -12,7 +12,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -21,6 +20,7 @@ import java.util.List;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.vqlab.core.config.Section;
+import org.vqlab.core.engine.ProcessCpu;
 
 /**
  * Times one quantise + backward step for N = 16384, K in {512, 8192}, of every built-in quantizer
@@ -80,11 +80,11 @@ public final class QuantizerBenchmark {
           for (int c = 0; c < steps.length; c++) {
             resetPeak();
             try (NDManager m = root.newSubManager()) {
-              long c0 = processCpuNanos();
+              long c0 = ProcessCpu.nanos();
               long t0 = System.nanoTime();
               steps[c].run(m);
               ms[c][r] = (System.nanoTime() - t0) / 1e6;
-              cpu[c][r] = (processCpuNanos() - c0) / 1e6;
+              cpu[c][r] = (ProcessCpu.nanos() - c0) / 1e6;
             }
             peak[c] = Math.max(peak[c], peakMemoryMiB(device));
           }
@@ -105,14 +105,6 @@ public final class QuantizerBenchmark {
     out.println("x floor: median over repeats of (case / floor in the same round); cpu ms is"
         + " the process CPU time of the step (all threads, user + system), which other processes"
         + " on a loaded machine disturb less than wall time");
-  }
-
-  private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return 0;
   }
 
   private static double median(double[] values) {

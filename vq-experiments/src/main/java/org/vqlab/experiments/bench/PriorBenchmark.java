@@ -10,12 +10,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.vqlab.core.codes.CodeBatch;
 import org.vqlab.core.config.Section;
 import org.vqlab.core.engine.NativeOps;
+import org.vqlab.core.engine.ProcessCpu;
 import org.vqlab.core.train.HostReads;
 import org.vqlab.core.plugin.PluginKind;
 import org.vqlab.core.plugin.PluginRegistry;
@@ -91,11 +91,11 @@ public final class PriorBenchmark {
         for (int s = 1; s <= WARMUP + steps + nativeOpSteps; s++) {
           if (s == WARMUP + 1) {
             wall = System.nanoTime();
-            cpu = cpuNanos();
+            cpu = ProcessCpu.nanos();
           }
           if (s == WARMUP + steps + 1) {
             wallMs = (System.nanoTime() - wall) / 1e6 / steps;
-            cpuMs = (cpuNanos() - cpu) / 1e6 / steps;
+            cpuMs = (ProcessCpu.nanos() - cpu) / 1e6 / steps;
             reads = HostReads.count();
             NativeOps.start();
           }
@@ -119,7 +119,7 @@ public final class PriorBenchmark {
           reads = HostReads.count() - reads;
         } else {
           wallMs = (System.nanoTime() - wall) / 1e6 / steps;
-          cpuMs = (cpuNanos() - cpu) / 1e6 / steps;
+          cpuMs = (ProcessCpu.nanos() - cpu) / 1e6 / steps;
         }
       }
       out.printf("  grid %2dx%-2d%s: %,d parameters, %.1f ms wall, %.1f ms cpu per step (%.0f codes/s wall)%n",
@@ -129,11 +129,5 @@ public final class PriorBenchmark {
         TrainBenchmark.printNativeOps(out, counted, reads, nativeOpSteps);
       }
     }
-  }
-
-  /** CPU time of the whole process (all threads, user and system), in ns: stolen time is not in it. */
-  static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 }

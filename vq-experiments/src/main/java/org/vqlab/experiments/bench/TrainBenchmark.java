@@ -17,6 +17,7 @@ import org.vqlab.core.config.ConfigSearchPath;
 import org.vqlab.core.plugin.PluginPath;
 import org.vqlab.core.data.BatchSampler;
 import org.vqlab.core.engine.NativeOps;
+import org.vqlab.core.engine.ProcessCpu;
 import org.vqlab.core.train.HostReads;
 import org.vqlab.core.plugin.PluginRegistry;
 import org.vqlab.core.train.Checkpoints;
@@ -84,7 +85,7 @@ public final class TrainBenchmark {
         @Override
         public void onStepDone(Trainer<?> trainer, long step) {
           times[(int) step] = System.nanoTime();
-          cpu[(int) step] = PriorBenchmark.cpuNanos();
+          cpu[(int) step] = ProcessCpu.nanos();
           if (nativeOpSteps > 0 && step == warmup + steps) {
             reads[0] = HostReads.count();
             NativeOps.start();
