@@ -199,8 +199,11 @@ class GatedPixelCnn(nn.Module):
     """vq-priors GatedPixelCnn: vertical / horizontal stacks by padding and cropping, no masks."""
 
     def __init__(self, k=512, channels=64, layers=10, kernel=3, classes=10, upper_k=0, ratio=1,
-                 cond_channels=64, cond_layers=2):
+                 cond_channels=64, cond_layers=2, split_conditioning=False):
         super().__init__()
+        # False: each layer slices its bias out of the conditioning, as PyTorch code commonly does.
+        # True: one chunk per stack, as VQLab does (the same values; a cheaper backward).
+        self.split_conditioning = split_conditioning
         c, pad, n = channels, kernel // 2, layers + 1
         self.c, self.n = c, n
         self.embedding = nn.Embedding(k, c)
@@ -221,15 +224,21 @@ class GatedPixelCnn(nn.Module):
         if self.upper is not None:
             cond = self.upper(upper) + cond
         w2 = 2 * self.c
+        if self.split_conditioning:
+            vbias, hbias = cond.chunk(self.n, 1), cond.chunk(self.n, 1)
+        else:
+            # A slice per use, as the code read before the option: 2 per layer.
+            vbias = [cond[:, l * w2:(l + 1) * w2] for l in range(self.n)]
+            hbias = [cond[:, l * w2:(l + 1) * w2] for l in range(self.n)]
         links, v = [], x
         for l in range(self.n):
             out = self.vertical[l](v)
             links.append(self.link[l](out[:, :, :rows]))
             if l < self.n - 1:
-                v = gate(out[:, :, 1:rows + 1] + cond[:, l * w2:(l + 1) * w2])
+                v = gate(out[:, :, 1:rows + 1] + vbias[l])
         h, skip = x, 0
         for l in range(self.n):
-            pre = self.horizontal[l](h)[:, :, :, :cols] + links[l] + cond[:, l * w2:(l + 1) * w2]
+            pre = self.horizontal[l](h)[:, :, :, :cols] + links[l] + hbias[l]
             g = gate(pre)
             skip = skip + self.skip[l](g)
             if l < self.n - 1:

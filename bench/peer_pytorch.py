@@ -1,6 +1,7 @@
 """VQLab against PyTorch eager on the same libtorch (2.7.1), side by side: see bench/peer-pytorch.
 
-  python bench/peer_pytorch.py [--reps 3] [--steps 10] [--cases a,b] [--threads 2]
+  python bench/peer_pytorch.py [--reps 3] [--steps 10] [--warmup 20] [--cases a,b] [--threads 2]
+                               [--pytorch-like-vq]
   python bench/peer_pytorch.py --torch CASE --steps N     (one PyTorch run; what the runner calls)
   python bench/peer_pytorch.py --profile CASE [--native-ops 3]
       where the time goes: both sides' libtorch profiler traces of the same steps, operator by
@@ -8,7 +9,10 @@
 
 Each repetition runs VQLab (a `vq bench` JVM) and PyTorch (a Python process) one after the other,
 alternating which goes first, so that load from other processes falls on both alike. Every run
-warms up 3 steps and times `steps` more; the table gives the median ms/step of each side, the
+warms up `warmup` steps (both sides alike; 20 by default, because the JVM compiles VQLab's step over
+its first 15-20 steps, and a training run of thousands of steps spends them at that steady state)
+and times `steps` more; each repetition's line also gives both sides' mean ms per warm-up step 2..warmup
+(step 1 builds state), so the one-off cost stays visible. The table gives the median ms/step of each side, the
 ratio VQLab / PyTorch of the medians and its spread (min..max of the per-repetition ratios), and
 the peak resident memory of each process (getrusage of the child). Parameter counts must match.
 """
@@ -21,7 +25,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-WARMUP = 3
+WARMUP = 20
+# --pytorch-like-vq: what VQLab does that is not the framework, given to PyTorch too: the glibc
+# malloc settings the vq launcher sets (see ../vq), and the prior's conditioning split once per stack
+# instead of sliced per layer (peer_models.GatedPixelCnn split_conditioning).
+VQ_LIKE = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "17179869184",
+           "MALLOC_TOP_PAD_": "536870912", "VQLAB_PEER_SPLIT_CONDITIONING": "1"}
 
 # name: (label, vq bench command and case, PyTorch construction)
 CASES = {
@@ -74,7 +83,8 @@ def run_torch(name, steps, threads, native_ops=0):
             opt.step()
     else:
         h, uh, b = spec["h"], spec["uh"], spec["batch"]
-        model = pm.GatedPixelCnn(upper_k=512 if uh else 0, ratio=h // uh if uh else 1)
+        model = pm.GatedPixelCnn(upper_k=512 if uh else 0, ratio=h // uh if uh else 1,
+                                 split_conditioning=bool(os.environ.get("VQLAB_PEER_SPLIT_CONDITIONING")))
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
         def step():
@@ -88,8 +98,11 @@ def run_torch(name, steps, threads, native_ops=0):
             opt.step()
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     model.train()
-    for _ in range(WARMUP):
+    step()
+    w = time.perf_counter()
+    for _ in range(WARMUP - 1):
         step()
+    warm = (time.perf_counter() - w) * 1000 / max(1, WARMUP - 1)
     if native_ops:
         from torch.profiler import profile, ProfilerActivity
         trace = os.environ.get("VQLAB_PEER_TRACE") or OUT_FILE + ".trace.json"
@@ -107,7 +120,7 @@ def run_torch(name, steps, threads, native_ops=0):
     for _ in range(steps):
         step()
     ms, cpu = (time.perf_counter() - t) * 1000 / steps, (time.process_time() - c) * 1000 / steps
-    print(f"RESULT ms={ms:.2f} cpu={cpu:.2f} params={params}")
+    print(f"RESULT ms={ms:.2f} cpu={cpu:.2f} params={params} warmup={warm:.2f}")
 
 
 def count_ops(path):
@@ -213,34 +226,51 @@ OUT_FILE = f"/tmp/peer-pytorch-{os.getpid()}.out"
 
 def vqlab(name, steps, threads, env):
     cmd = [os.path.join(ROOT, "vq"), "bench", *CASES[name][1], "--repeats", str(steps), "--soak-steps", "0",
-           *VQ_OVERRIDES, f"engine.num_threads={threads}"]
+           "--warmup", str(WARMUP), *VQ_OVERRIDES, f"engine.num_threads={threads}"]
     out, rss, steal = measure(cmd, env)
+    warm = re.search(r"warm-up steps 2-[0-9]+: ([0-9.]+) ms/step", out)
     m = re.search(r"([0-9.]+) ms(?:/step| wall),? +([0-9.]+) ms cpu", out.split("\n", 1)[1])
     p = re.search(r"([0-9,]+) (?:trainable )?parameters", out)
     if not m or not p:
         sys.exit(f"cannot read vq bench output:\n{out}")
-    return float(m.group(1)), float(m.group(2)), int(p.group(1).replace(",", "")), rss, steal
+    return (float(m.group(1)), float(m.group(2)), int(p.group(1).replace(",", "")), rss, steal,
+            float(warm.group(1)) if warm else float("nan"))
 
 
 def pytorch(name, steps, threads, env):
     cmd = [sys.executable, os.path.abspath(__file__), "--torch", name, "--steps", str(steps),
-           "--threads", str(threads)]
+           "--threads", str(threads), "--warmup", str(WARMUP)]
+    if PYTORCH_ENV:
+        env = dict(env, **PYTORCH_ENV)
     out, rss, steal = measure(cmd, env)
-    m = re.search(r"RESULT ms=([0-9.]+) cpu=([0-9.]+) params=([0-9]+)", out)
-    return float(m.group(1)), float(m.group(2)), int(m.group(3)), rss, steal
+    m = re.search(r"RESULT ms=([0-9.]+) cpu=([0-9.]+) params=([0-9]+) warmup=([0-9.]+)", out)
+    return float(m.group(1)), float(m.group(2)), int(m.group(3)), rss, steal, float(m.group(4))
+
+
+PYTORCH_ENV = {}
 
 
 def main():
+    global WARMUP
     ap = argparse.ArgumentParser()
     ap.add_argument("--torch")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=WARMUP,
+                    help="untimed steps before the timed ones, both sides (default %(default)s)")
+    ap.add_argument("--pytorch-like-vq", action="store_true",
+                    help="give PyTorch the vq launcher's glibc malloc settings and the prior's split conditioning")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--profile", help="CASE: where the time goes, operator by operator, both sides")
     ap.add_argument("--native-ops", type=int, default=0,
                     help="with --torch: count PyTorch's operators per step over this many steps instead")
     a = ap.parse_args()
+    if a.warmup < 1:
+        sys.exit("--warmup must be at least 1")
+    WARMUP = a.warmup
+    if a.pytorch_like_vq:
+        PYTORCH_ENV.update(VQ_LIKE)
     if a.torch:
         sys.path.insert(0, HERE)
         run_torch(a.torch, a.steps, a.threads, a.native_ops)
@@ -252,7 +282,8 @@ def main():
     import torch
     print(f"VQLab vs PyTorch {torch.__version__} eager, CPU, {a.threads} intra-op threads, "
           f"OMP_WAIT_POLICY=PASSIVE; {a.reps} alternating repetitions of {WARMUP} warm-up + {a.steps} "
-          f"timed steps; load average at start {os.getloadavg()[0]:.1f}", flush=True)
+          f"timed steps; PyTorch {'given VQLab`s malloc settings and split conditioning' if PYTORCH_ENV else 'as written, glibc defaults'}; "
+          f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
     rows = []
     for name in a.cases.split(","):
         runs = {"vq": [], "pt": []}
@@ -263,10 +294,11 @@ def main():
                 sys.exit(f"{name}: parameter counts differ: VQLab {got['vq'][2]:,}, PyTorch {got['pt'][2]:,}")
             for side in runs:
                 runs[side].append(got[side])
-            (vw, vc, params, vr, vs), (pw, pc, _, pr, ps) = got["vq"], got["pt"]
+            (vw, vc, params, vr, vs, vwu), (pw, pc, _, pr, ps, pwu) = got["vq"], got["pt"]
             print(f"  {name} rep {r + 1}: VQLab {vw:.1f} ms ({vc:.0f} cpu, {vs:.0%} stolen), PyTorch {pw:.1f} ms "
                   f"({pc:.0f} cpu, {ps:.0%} stolen), ratio {vw / pw:.2f} wall, {vc / pc:.2f} cpu; {params:,} "
-                  f"parameters each, peak RSS {vr:.0f} / {pr:.0f} MiB", flush=True)
+                  f"parameters each, peak RSS {vr:.0f} / {pr:.0f} MiB; warm-up {vwu:.0f} / {pwu:.0f} ms/step",
+                  flush=True)
         col = {side: list(zip(*rs)) for side, rs in runs.items()}
         wall = [v / p for v, p in zip(col["vq"][0], col["pt"][0])]
         cpu = [v / p for v, p in zip(col["vq"][1], col["pt"][1])]

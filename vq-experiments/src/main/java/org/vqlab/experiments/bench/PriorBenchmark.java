@@ -37,7 +37,6 @@ import org.vqlab.experiments.stages.PriorTask;
 public final class PriorBenchmark {
   private static final int K = 512;
   private static final int CLASSES = 10;
-  private static final int WARMUP = 3;
 
   private PriorBenchmark() {}
 
@@ -45,8 +44,8 @@ public final class PriorBenchmark {
   private static final List<Object[]> GRIDS = List.of(new Object[] {"7x7", 7, 7, 0, 0},
       new Object[] {"16x16", 16, 16, 0, 0}, new Object[] {"14x14", 14, 14, 7, 7});
 
-  public static void run(Section root, PluginRegistry registry, Device device, PrintStream out, int steps,
-      List<String> cases, int nativeOpSteps) {
+  public static void run(Section root, PluginRegistry registry, Device device, PrintStream out, int warmup,
+      int steps, List<String> cases, int nativeOpSteps) {
     List<String> known = GRIDS.stream().map(g -> (String) g[0]).toList();
     for (String name : cases) {
       if (!known.contains(name)) {
@@ -59,17 +58,17 @@ public final class PriorBenchmark {
     out.printf("prior training step: prior.type=%s %s, batch %d (prior.trainer.batch_size), K=%d,"
         + " %d classes, %d timed steps after %d warm-up%n", section.type(),
         section.config().root().render(com.typesafe.config.ConfigRenderOptions.concise()),
-        trainer.batchSize(), K, CLASSES, steps, WARMUP);
+        trainer.batchSize(), K, CLASSES, steps, warmup);
     for (Object[] g : GRIDS) {
       if (cases.isEmpty() || cases.contains((String) g[0])) {
-        time(factory, section, trainer, device, out, steps, nativeOpSteps, (int) g[1], (int) g[2], (int) g[3],
+        time(factory, section, trainer, device, out, warmup, steps, nativeOpSteps, (int) g[1], (int) g[2], (int) g[3],
             (int) g[4]);
       }
     }
   }
 
   private static void time(PriorFactory factory, Section section, TrainerConfig trainer, Device device,
-      PrintStream out, int steps, int nativeOpSteps, int h, int w, int uh, int uw) {
+      PrintStream out, int warmup, int steps, int nativeOpSteps, int h, int w, int uh, int uw) {
     boolean upper = uh > 0;
     int batch = trainer.batchSize();
     Engine.getInstance().setRandomSeed(0);
@@ -82,18 +81,24 @@ public final class PriorBenchmark {
       PriorTask task = new PriorTask(prior, upper ? 1 : 0);
       ParameterStore ps = new ParameterStore(manager, false);
       long wall = 0;
+      long warmupStart = 0;
+      double warmupMs = Double.NaN;
       long cpu = 0;
       double wallMs = 0;
       double cpuMs = 0;
       NativeOps.Counts counted = null;
       long reads = 0;
       try (AdamOptimizer adam = new AdamOptimizer(params, trainer, manager)) {
-        for (int s = 1; s <= WARMUP + steps + nativeOpSteps; s++) {
-          if (s == WARMUP + 1) {
+        for (int s = 1; s <= warmup + steps + nativeOpSteps; s++) {
+          if (s == 2) {
+            warmupStart = System.nanoTime();
+          }
+          if (s == warmup + 1) {
+            warmupMs = warmup > 1 ? (System.nanoTime() - warmupStart) / 1e6 / (warmup - 1) : Double.NaN;
             wall = System.nanoTime();
             cpu = ProcessCpu.nanos();
           }
-          if (s == WARMUP + steps + 1) {
+          if (s == warmup + steps + 1) {
             wallMs = (System.nanoTime() - wall) / 1e6 / steps;
             cpuMs = (ProcessCpu.nanos() - cpu) / 1e6 / steps;
             reads = HostReads.count();
@@ -122,9 +127,10 @@ public final class PriorBenchmark {
           cpuMs = (ProcessCpu.nanos() - cpu) / 1e6 / steps;
         }
       }
-      out.printf("  grid %2dx%-2d%s: %,d parameters, %.1f ms wall, %.1f ms cpu per step (%.0f codes/s wall)%n",
+      out.printf(java.util.Locale.ROOT, "  grid %2dx%-2d%s: %,d parameters, %.1f ms wall, %.1f ms cpu per step"
+          + " (%.0f codes/s wall); warm-up steps 2-%d: %.1f ms/step%n",
           h, w, upper ? String.format(" given a %dx%d upper level", uh, uw) : "", count, wallMs, cpuMs,
-          batch * (double) h * w / (wallMs / 1000));
+          batch * (double) h * w / (wallMs / 1000), warmup, warmupMs);
       if (counted != null) {
         TrainBenchmark.printNativeOps(out, counted, reads, nativeOpSteps);
       }

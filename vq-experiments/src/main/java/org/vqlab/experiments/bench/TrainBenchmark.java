@@ -98,8 +98,11 @@ public final class TrainBenchmark {
       double ms = (times[warmup + steps] - times[warmup]) / 1e6 / steps;
       double cpuMs = (cpu[warmup + steps] - cpu[warmup]) / 1e6 / steps;
       int batch = composer.compose(args).root().child("trainer").bind(TrainerConfig.class).batchSize();
+      // times[1] is the end of step 1, which builds the model's state (k-means, the optimiser's).
+      double warmupMs = warmup > 1 ? (times[warmup] - times[1]) / 1e6 / (warmup - 1) : Double.NaN;
       out.printf(Locale.ROOT, "%-62s %8.1f ms/step %8.1f ms cpu/step %8.1f images/s (%d steps after %d warm-up), "
-          + "%,d trainable parameters%n", c.label(), ms, cpuMs, batch * 1000.0 / ms, steps, warmup, parameters[0]);
+          + "%,d trainable parameters; warm-up steps 2-%d: %.1f ms/step%n", c.label(), ms, cpuMs,
+          batch * 1000.0 / ms, steps, warmup, parameters[0], warmup, warmupMs);
       if (counted[0] != null) {
         printNativeOps(out, counted[0], reads[0], nativeOpSteps);
       }

@@ -49,11 +49,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--cases", split = ",", description = "train: vqvae, vqvae_small, vqvae2; prior: 7x7, 16x16, 14x14 (given 7x7). Default: all.")
   List<String> cases = List.of();
 
+  @Option(names = "--warmup", description = "train, prior: untimed steps before the timed ones (default 20:"
+      + " the JVM compiles the step's Java code over its first 15-20 steps; the benchmark prints what they took).")
+  int warmup = 20;
+
   @Option(names = "--native-ops", description = "train, prior: also count libtorch operators and host reads per step over this many steps (libtorch's profiler).")
   int nativeOpSteps;
 
   @Override
   public Integer call() throws java.io.IOException {
+    if (warmup < 1) {
+      throw new ConfigError("--warmup must be at least 1 (the first step builds the model's state); got " + warmup);
+    }
     if (!List.of("quantizer", "data", "train", "sample", "prior").contains(what)) {
       throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data, train, sample, prior]");
     }
@@ -74,9 +81,9 @@ public final class BenchCommand implements Callable<Integer> {
           throw new ConfigError("prior.type = " + prior.type() + " ships no sampler benchmark");
         }
       }
-      case "prior" -> PriorBenchmark.run(composed.root(), registry, device, out, repeats == null ? 10 : repeats,
-          cases, nativeOpSteps);
-      case "train" -> TrainBenchmark.run(overrides, registry, device, engine, out, 3,
+      case "prior" -> PriorBenchmark.run(composed.root(), registry, device, out, warmup,
+          repeats == null ? 10 : repeats, cases, nativeOpSteps);
+      case "train" -> TrainBenchmark.run(overrides, registry, device, engine, out, warmup,
           repeats == null ? 20 : repeats, soakSteps, cases, nativeOpSteps);
       default -> DataBenchmark.run(device, out, repeats == null ? 500 : repeats);
     }
