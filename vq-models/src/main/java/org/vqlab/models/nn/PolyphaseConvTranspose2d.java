@@ -1,9 +1,9 @@
 package org.vqlab.models.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,16 +18,19 @@ import ai.djl.util.PairList;
  * form because DJL's PyTorch engine does not implement deconvolution. Output pixel (2i + a, 2j + b)
  * depends on a 2 x 2 input window whose position depends only on the phase (a, b), so one 2 x 2
  * convolution with 4 x filters (padding 1) computes all four phases: channel block 2a + b holds
- * phase (a, b), read from the window that starts a rows and b columns into its (H + 1) x (W + 1)
- * output. The phases are then interleaved (a pixel shuffle). The 4 phases partition the 16 taps of
- * the 4 x 4 kernel: same function class and parameter count as the transposed convolution, with one
- * bias per output channel.
+ * phase (a, b) at (i, j) in its element (i + a, j + b) of an (H + 1) x (W + 1) output. The 4 phases
+ * partition the 16 taps of the 4 x 4 kernel: same function class and parameter count as the
+ * transposed convolution, with one bias per output channel.
  *
- * <p>The windows are cut from the channel blocks (a split, which is free) rather than from the whole
- * output: the backward of a slice zero-fills the array it was cut from, so four windows of the
- * whole output cost four full-size zero fills and three full-size additions. Measured with
- * bench/peer-pytorch --profile: 88 of the VQ-VAE step's 840 profiled ms went to those fills and
- * copies. A grouped convolution over four padded copies of the input (no window at all) was slower
+ * <p>Assembly: output row 2i + a is block row u = i + a at 2u - a, that is at 2u + t - 1 with
+ * t = 1 - a, and the same for columns. So with the blocks in reverse order (the weight's four
+ * filter blocks flipped, a small copy of the parameter), interleaving the whole blocks (a pixel
+ * shuffle) gives the output framed by one row and one column on each side, and the output is a
+ * view of it. Forward: one copy of the blocks; backward: one slice fill and one copy back. The
+ * earlier form cut four (H x W) windows out of the blocks and concatenated them before the
+ * shuffle: a concatenation forward, and backward four zero fills and a concatenation more, about
+ * 10 ms of copies in the VQ-VAE step (bench/peer-pytorch --profile vqvae_standard).
+ * A grouped convolution over four padded copies of the input (no window at all) was slower
  * still: oneDNN's grouped kernels with one output channel per group took 80-120 ms for the last
  * decoder layer, against 15 ms here.
  */
@@ -51,16 +54,22 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
     long b = x.getShape().get(0);
     long h = x.getShape().get(2);
     long w = x.getShape().get(3);
-    NDList blocks = phases.forward(ps, new NDList(x), training).singletonOrThrow().split(4, 1);
-    NDList windows = new NDList(4);
-    for (int a = 0; a < 2; a++) {
-      for (int c = 0; c < 2; c++) {
-        windows.add(blocks.get(2 * a + c).get(new NDIndex(":, :, {}:{}, {}:{}", a, a + h, c, c + w)));
-      }
+    // The phase blocks in reverse order make the interleave of the whole (H + 1) x (W + 1) blocks
+    // the output framed by one row and column on each side (see the class comment): one copy.
+    NDArray reversed;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      // Ops on a parameter land in the parameter's manager: the scope frees the intermediates.
+      NDArray weight = ps.getValue(phases.getParameters().get("weight"), x.getDevice(), training);
+      Shape k = weight.getShape();
+      reversed = weight.reshape(4, filters, k.get(1), k.get(2), k.get(3)).flip(0).reshape(k);
+      NDScope.unregister(reversed);
     }
-    // (B, 4F, H, W), phase-major, to (B, F, 2H, 2W): out[n, f, 2i + a, 2j + b] = phase (a, b) at (i, j).
-    NDArray out = NDArrays.concat(windows, 1).reshape(b, 2, 2, filters, h, w).transpose(0, 3, 4, 1, 5, 2)
-        .reshape(b, filters, 2 * h, 2 * w);
+    reversed.attach(x.getManager());
+    NDArray blocks = Conv2d.conv2d(x, reversed, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1))
+        .singletonOrThrow();
+    NDArray out = blocks.reshape(b, 2, 2, filters, h + 1, w + 1).transpose(0, 3, 4, 1, 5, 2)
+        .reshape(b, filters, 2 * h + 2, 2 * w + 2).get(new NDIndex(":, :, 1:{}, 1:{}", 2 * h + 1, 2 * w + 1));
     // Ops on a parameter land in the parameter's manager; move the view to the step's scope.
     NDArray bv = ps.getValue(bias, x.getDevice(), training).reshape(1, filters, 1, 1);
     bv.attach(x.getManager());
