@@ -56,12 +56,13 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
     long w = x.getShape().get(3);
     // The phase blocks in reverse order make the interleave of the whole (H + 1) x (W + 1) blocks
     // the output framed by one row and column on each side (see the class comment): one copy.
+    // Outside the scope: on a replica device the store makes (and keeps) the parameter's copy here.
+    NDArray weight = ps.getValue(phases.getParameters().get("weight"), x.getDevice(), training);
+    Shape k = weight.getShape();
     NDArray reversed;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       // Ops on a parameter land in the parameter's manager: the scope frees the intermediates.
-      NDArray weight = ps.getValue(phases.getParameters().get("weight"), x.getDevice(), training);
-      Shape k = weight.getShape();
       reversed = weight.reshape(4, filters, k.get(1), k.get(2), k.get(3)).flip(0).reshape(k);
       NDScope.unregister(reversed);
     }
