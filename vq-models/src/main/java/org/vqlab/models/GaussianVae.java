@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -24,6 +23,7 @@ import org.vqlab.core.quantizer.Quantizer;
 import org.vqlab.models.likelihood.DecoderLikelihood;
 import org.vqlab.models.nn.ConvStacks;
 import org.vqlab.core.nn.ScalarOps;
+import org.vqlab.core.nn.Slicing;
 
 /**
  * The Gaussian VAE baseline the VQ-VAE paper compares against: the VQ-VAE encoder and decoder with a
@@ -69,9 +69,9 @@ public final class GaussianVae extends AbstractBlock implements Autoencoder,
   public NDList posterior(ParameterStore ps, NDArray images, boolean training) {
     NDArray h = encoder.forward(ps, new NDList(images), training).singletonOrThrow();
     NDArray stats = posterior.forward(ps, new NDList(h), training).singletonOrThrow();
-    NDArray mean = stats.get(new NDIndex(":, 0:{}", latentDim));
+    NDArray mean = Slicing.narrow(stats, 1, 0, latentDim);
     // Bounded so that exp() cannot overflow early in training.
-    NDArray logVar = stats.get(new NDIndex(":, {}:", latentDim)).clip(-30, 20);
+    NDArray logVar = Slicing.narrow(stats, 1, latentDim, stats.getShape().get(1)).clip(-30, 20);
     return new NDList(mean, logVar);
   }
 

@@ -3,7 +3,6 @@ package org.vqlab.priors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -11,6 +10,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.vqlab.core.nn.Slicing;
 import org.vqlab.core.prior.AncestralSampling;
 import org.vqlab.core.prior.CodePrior;
 import org.vqlab.core.prior.PriorCondition;
@@ -211,9 +211,9 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
     for (int l = 0; l < gatedLayers; l++) {
       // Output row i covers input rows i - pad - 1 .. i - 1: rows 0..H-1 are the shifted view.
       NDArray out = apply(vertical[l], ps, v, training);
-      links[l] = apply(link[l], ps, out.get(new NDIndex(":, :, 0:{}", rows)), training);
+      links[l] = apply(link[l], ps, Slicing.narrow(out, 2, 0, rows), training);
       if (l < gatedLayers - 1) {
-        NDArray pre = out.get(new NDIndex(":, :, 1:{}", rows + 1));
+        NDArray pre = Slicing.narrow(out, 2, 1, rows + 1);
         v = gate(biases == null ? pre : pre.add(biases.get(l)));
       }
     }
@@ -229,7 +229,7 @@ public final class GatedPixelCnn extends ConvNet implements CodePrior {
     NDList biases = layerBiases(cond);
     for (int l = 0; l < gatedLayers; l++) {
       NDArray out = apply(horizontal[l], ps, h, training);
-      NDArray pre = out.get(new NDIndex(":, :, :, 0:{}", cols));
+      NDArray pre = Slicing.narrow(out, 3, 0, cols);
       pre = pre.add(links[l]);
       if (biases != null) {
         pre = pre.add(biases.get(l));

@@ -15,6 +15,7 @@ import org.vqlab.core.nn.ScalarOps;
 import org.vqlab.core.prior.ClipPrior;
 import org.vqlab.core.prior.PriorCondition;
 import org.vqlab.core.prior.PriorContext;
+import org.vqlab.core.nn.Slicing;
 
 /**
  * The video prior of the VQ-VAE paper's latent video generation: p(z_t | z_<t) for each frame, a
@@ -123,7 +124,7 @@ public final class VideoPixelCnn extends AbstractBlock implements ClipPrior {
     NDArray padded = start(clip.getManager(), clip.getDevice(), b, context).concat(clip, 1);
     NDList windows = new NDList();
     for (int f = 0; f < t; f++) {
-      windows.add(padded.get(new NDIndex(":, {}:{}", f, f + context)));
+      windows.add(Slicing.narrow(padded, 1, f, f + context));
     }
     NDArray past = NDArrays.stack(windows, 1).reshape(b * t, context, height, width);
     return new PriorCondition(perFrame(labels, t), null, past);

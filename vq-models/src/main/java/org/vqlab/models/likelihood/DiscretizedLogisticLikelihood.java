@@ -1,8 +1,8 @@
 package org.vqlab.models.likelihood;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import org.vqlab.core.data.PixelNormalization;
+import org.vqlab.core.nn.Slicing;
 
 /**
  * The discretised logistic of PixelCNN++ over the 256 pixel values: the decoder outputs a mean and a
@@ -29,14 +29,14 @@ public final class DiscretizedLogisticLikelihood extends DiscreteLikelihood {
   @Override
   NDArray pixelLogProb(NDArray decoded, NDArray images) {
     long c = images.getShape().get(1);
-    return elementLogProb(images, decoded.get(new NDIndex(":, 0:{}", c)),
-        decoded.get(new NDIndex(":, {}:{}", c, 2 * c)));
+    return elementLogProb(images, Slicing.narrow(decoded, 1, 0, c),
+        Slicing.narrow(decoded, 1, c, 2 * c));
   }
 
   @Override
   public NDArray reconstruction(NDArray decoded) {
     // The location can leave the data range; the edge bins absorb that mass, so clip to it.
-    NDArray mean = decoded.get(new NDIndex(":, 0:{}", decoded.getShape().get(1) / 2));
+    NDArray mean = Slicing.narrow(decoded, 1, 0, decoded.getShape().get(1) / 2);
     return mean.clip(normalization.low(), normalization.high());
   }
 }

@@ -1,8 +1,8 @@
 package org.vqlab.models.likelihood;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import org.vqlab.core.data.PixelNormalization;
+import org.vqlab.core.nn.Slicing;
 
 /**
  * A Gaussian over each pixel, discretised over the 256 bins (edge bins take the tails) so that the
@@ -28,14 +28,14 @@ public final class GaussianLikelihood extends DiscreteLikelihood {
   @Override
   NDArray pixelLogProb(NDArray decoded, NDArray images) {
     long c = images.getShape().get(1);
-    NDArray mean = decoded.get(new NDIndex(":, 0:{}", c));
-    NDArray logScale = learnScale ? decoded.get(new NDIndex(":, {}:{}", c, 2 * c))
+    NDArray mean = Slicing.narrow(decoded, 1, 0, c);
+    NDArray logScale = learnScale ? Slicing.narrow(decoded, 1, c, 2 * c)
         : mean.zerosLike().add(Math.log(fixedScale));
     return DiscreteDensities.gaussianLogProb(images, mean, logScale, normalization);
   }
 
   @Override
   public NDArray reconstruction(NDArray decoded) {
-    return learnScale ? decoded.get(new NDIndex(":, 0:{}", decoded.getShape().get(1) / 2)) : decoded;
+    return learnScale ? Slicing.narrow(decoded, 1, 0, decoded.getShape().get(1) / 2) : decoded;
   }
 }

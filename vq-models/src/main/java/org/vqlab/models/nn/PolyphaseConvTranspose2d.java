@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -12,6 +11,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.vqlab.core.nn.MemoryLayout;
+import org.vqlab.core.nn.Slicing;
 
 /**
  * A 4 x 4, stride 2, padding 1 transposed convolution (doubles H and W), computed in its polyphase
@@ -26,7 +27,9 @@ import ai.djl.util.PairList;
  * t = 1 - a, and the same for columns. So with the blocks in reverse order (the weight's four
  * filter blocks flipped, a small copy of the parameter), interleaving the whole blocks (a pixel
  * shuffle) gives the output framed by one row and one column on each side, and the output is a
- * view of it. Forward: one copy of the blocks; backward: one slice fill and one copy back. The
+ * view of it, narrowed along rows and columns ({@link Slicing#narrow}: DJL's index would slice the
+ * batch and channel axes too, each a zero fill and copy of the whole more in the backward pass).
+ * Forward: one copy of the blocks; backward: two slice fills and copies back. The
  * earlier form cut four (H x W) windows out of the blocks and concatenated them before the
  * shuffle: a concatenation forward, and backward four zero fills and a concatenation more, about
  * 10 ms of copies in the VQ-VAE step (bench/peer-pytorch --profile vqvae_standard).
@@ -69,8 +72,14 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
     reversed.attach(x.getManager());
     NDArray blocks = Conv2d.conv2d(x, reversed, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1))
         .singletonOrThrow();
-    NDArray out = blocks.reshape(b, 2, 2, filters, h + 1, w + 1).transpose(0, 3, 4, 1, 5, 2)
-        .reshape(b, filters, 2 * h + 2, 2 * w + 2).get(new NDIndex(":, :, 1:{}, 1:{}", 2 * h + 1, 2 * w + 1));
+    // The interleave in the convolution's layout: then the backward pass's copy back is already
+    // in the layout the convolution's backward takes, and it makes no second one.
+    NDArray framed = MemoryLayout.isRowMajor(x).orElse(false)
+        ? blocks.reshape(b, 2, 2, filters, h + 1, w + 1).transpose(0, 3, 4, 1, 5, 2)
+            .reshape(b, filters, 2 * h + 2, 2 * w + 2)
+        : blocks.transpose(0, 2, 3, 1).reshape(b, h + 1, w + 1, 2, 2, filters)
+            .transpose(0, 5, 1, 3, 2, 4).reshape(b, filters, 2 * h + 2, 2 * w + 2);
+    NDArray out = Slicing.narrow(Slicing.narrow(framed, 2, 1, 2 * h + 1), 3, 1, 2 * w + 1);
     // Ops on a parameter land in the parameter's manager; move the view to the step's scope.
     NDArray bv = ps.getValue(bias, x.getDevice(), training).reshape(1, filters, 1, 1);
     bv.attach(x.getManager());

@@ -8,13 +8,23 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vqlab.core.nn.MemoryLayout;
 
 class PolyphaseConvTranspose2dTest {
 
-  /** Compares with the definition of a 4 x 4, stride 2, padding 1 transposed convolution. */
-  @Test
-  void equalsTheTransposedConvolutionItsPhasesDefine() {
+  /**
+   * Compares with the definition of a 4 x 4, stride 2, padding 1 transposed convolution, for an
+   * input stored row-major and one stored channels-last (as a decoder's after a quantizer): the
+   * layer arranges its interleave by the layout.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void equalsTheTransposedConvolutionItsPhasesDefine(boolean channelsLast) {
     int cin = 3;
     int cout = 2;
     int h = 3;
@@ -24,7 +34,9 @@ class PolyphaseConvTranspose2dTest {
       block.initialize(m, DataType.FLOAT32, new Shape(2, cin, h, w));
       NDArray bias = block.getParameters().get("bias").getArray();
       bias.set(m.create(new float[] {0.5f, -0.25f}).toByteBuffer());
-      NDArray x = m.randomNormal(new Shape(2, cin, h, w));
+      NDArray x = channelsLast ? m.randomNormal(new Shape(2, h, w, cin)).transpose(0, 3, 1, 2)
+          : m.randomNormal(new Shape(2, cin, h, w));
+      assertEquals(!channelsLast, MemoryLayout.isRowMajor(x).orElseThrow());
       float[] y = block.forward(new ParameterStore(m, false), new NDList(x), false)
           .singletonOrThrow().toFloatArray();
       float[] xv = x.toFloatArray();
@@ -77,6 +89,39 @@ class PolyphaseConvTranspose2dTest {
       assertEquals(ref.length, y.length);
       for (int i = 0; i < ref.length; i++) {
         assertEquals(ref[i], y[i], 1e-4, "output " + i);
+      }
+    }
+  }
+
+  /** Both arrangements of the interleave give the same gradients, of the input and the weights. */
+  @Test
+  void theGradientsDoNotDependOnTheInputsLayout() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolyphaseConvTranspose2d block = new PolyphaseConvTranspose2d(3);
+      block.initialize(m, DataType.FLOAT32, new Shape(2, 4, 5, 6));
+      NDArray nhwc = m.randomNormal(new Shape(2, 5, 6, 4));
+      NDArray target = m.randomNormal(new Shape(2, 3, 10, 12));
+      float[][] grads = new float[4][];
+      for (int layout = 0; layout < 2; layout++) {
+        NDArray x = layout == 0 ? m.create(nhwc.transpose(0, 3, 1, 2).toFloatArray(), new Shape(2, 4, 5, 6))
+            : nhwc.transpose(0, 3, 1, 2);
+        assertEquals(layout == 0, MemoryLayout.isRowMajor(x).orElseThrow());
+        x.setRequiresGradient(true);
+        NDArray weight = block.getParameters().stream().filter(p -> p.getKey().endsWith("weight"))
+            .findFirst().orElseThrow().getValue().getArray();
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray y = block.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+          gc.backward(y.mul(target).sum());
+        }
+        grads[2 * layout] = x.getGradient().toFloatArray();
+        grads[2 * layout + 1] = weight.getGradient().toFloatArray();
+        weight.getGradient().muli(0); // the next backward pass would add to it
+      }
+      for (int k = 0; k < 2; k++) {
+        assertEquals(grads[k].length, grads[k + 2].length);
+        for (int i = 0; i < grads[k].length; i++) {
+          assertEquals(grads[k][i], grads[k + 2][i], 1e-4, (k == 0 ? "input" : "weight") + " gradient " + i);
+        }
       }
     }
   }
