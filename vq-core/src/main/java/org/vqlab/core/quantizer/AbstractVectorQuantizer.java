@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vqlab.core.config.ConfigError;
 import org.vqlab.core.train.ReplicatedState;
+import org.vqlab.core.nn.Gather;
 
 /**
  * What the standard and EMA quantizers share: the codebook parameter, the step / restart / init
@@ -149,7 +150,7 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
       NDArray e = codebook(parameters);
       // The quantized output of a cosine quantizer is the normalised code: decode the same vectors.
       NDArray es = distance == CodeDistance.COSINE ? CodebookSearch.normalizeRows(e) : e;
-      flat = es.get(indices.flatten().toType(DataType.INT64, false));
+      flat = Gather.rows(es, indices.flatten());
       NDScope.unregister(flat);
     }
     // Ops on the codebook land in its (the model's) manager; keep the result in the caller's.
@@ -247,7 +248,7 @@ public abstract class AbstractVectorQuantizer extends AbstractBlock implements Q
       indices = CodebookSearch.nearest(detached, esDetached, chunkSize);
     }
     NDArray counts = CodeHistogram.counts(indices, numCodes);
-    NDArray q = es.get(new NDIndex("{}", indices));
+    NDArray q = Gather.rows(es, indices);
     q.attach(z.getManager());
     NDList losses = losses(zs, q);
     NDArray quantizedFlat;
