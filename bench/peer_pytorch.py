@@ -30,7 +30,8 @@ WARMUP = 20
 # malloc settings the vq launcher sets (see ../vq), and the prior's conditioning split once per stack
 # instead of sliced per layer (peer_models.GatedPixelCnn split_conditioning).
 VQ_LIKE = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "17179869184",
-           "MALLOC_TOP_PAD_": "536870912", "VQLAB_PEER_SPLIT_CONDITIONING": "1"}
+           "MALLOC_TOP_PAD_": "536870912", "MALLOC_ARENA_MAX": "1", "MALLOC_MMAP_MAX_": "0",
+           "VQLAB_PEER_SPLIT_CONDITIONING": "1"}
 
 # name: (label, vq bench command and case, PyTorch construction)
 CASES = {
