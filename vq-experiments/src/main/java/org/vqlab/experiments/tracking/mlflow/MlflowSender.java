@@ -65,7 +65,10 @@ final class MlflowSender {
   private final Thread thread;
   private volatile boolean closing;
   private volatile boolean givingUp;
-  private volatile List<Op> inFlight = List.of();
+  /** The batch the sender thread is delivering; guarded by this. */
+  private List<Op> inFlight = List.of();
+  /** close() stopped waiting for the sender thread and settled what it held; guarded by this. */
+  private boolean abandoned;
   private String firstError;
   private long delivered;
   private boolean outage;
@@ -120,19 +123,44 @@ final class MlflowSender {
           }
           continue;
         }
-        List<Op> batch = op instanceof Metric m ? drainMetrics(m) : List.of(op);
-        inFlight = batch;
+        List<Op> batch;
+        synchronized (this) {
+          if (abandoned) {
+            // close() has counted what was in flight and in the queue; this one it did not see.
+            count(op, "not sent before finish_timeout_seconds");
+            releaseMetrics(List.of(op));
+            return;
+          }
+          batch = op instanceof Metric m ? drainMetrics(m) : List.of(op);
+          inFlight = batch;
+        }
         if (givingUp) {
-          countAll(batch, "not sent before finish_timeout_seconds");
+          settle(batch, "not sent before finish_timeout_seconds");
         } else {
           deliver(batch);
         }
-        inFlight = List.of();
-        releaseMetrics(batch);
       }
     } catch (InterruptedException e) {
       // close() gave up on a call that did not return; it counts what is left.
     }
+  }
+
+  /**
+   * Settles the batch in flight, exactly once: counts it as not delivered for {@code reason} (or
+   * as delivered when null) and releases its queue places, unless close() gave up on this thread
+   * and settled it already.
+   */
+  private synchronized void settle(List<Op> batch, String reason) {
+    if (abandoned) {
+      return;
+    }
+    if (reason == null) {
+      recordSuccess(batch.size());
+    } else {
+      countAll(batch, reason.isEmpty() ? null : reason);
+    }
+    releaseMetrics(batch);
+    inFlight = List.of();
   }
 
   /** Consecutive metric points of the same run, up to the server's batch limits. */
@@ -161,7 +189,7 @@ final class MlflowSender {
   }
 
   private void releaseMetrics(List<Op> batch) {
-    if (batch.get(0) instanceof Metric) {
+    if (!batch.isEmpty() && batch.get(0) instanceof Metric) {
       queuedMetrics.addAndGet(-batch.size());
     }
   }
@@ -174,12 +202,12 @@ final class MlflowSender {
     Op first = batch.get(0);
     RunHandle run = runOf(first);
     if (run.failed) {
-      countAll(batch, null);
+      settle(batch, "");
       return;
     }
     if (run.id == null && !(first instanceof CreateRun)) {
       run.failed = true;
-      countAll(batch, "run '" + run.name + "' was never created");
+      settle(batch, "run '" + run.name + "' was never created");
       return;
     }
     Call call;
@@ -217,7 +245,7 @@ final class MlflowSender {
     while (true) {
       try {
         call.run();
-        recordSuccess(batch.size());
+        settle(batch, null);
         return;
       } catch (InterruptedException e) {
         throw e;
@@ -226,7 +254,7 @@ final class MlflowSender {
           if (first instanceof CreateRun) {
             run.failed = true;
           }
-          countAll(batch, describe(first) + ": " + e.getMessage());
+          settle(batch, describe(first) + ": " + e.getMessage());
           LOG.warn("MLflow rejected {} ({}); it is dropped, the run directory has it",
               describe(first), e.getMessage());
           return;
@@ -236,7 +264,7 @@ final class MlflowSender {
           if (first instanceof CreateRun) {
             run.failed = true;
           }
-          countAll(batch, "server unreachable at " + connection.config.uri() + ": " + e);
+          settle(batch, "server unreachable at " + connection.config.uri() + ": " + e);
           return;
         }
         sleepUnlessGivingUp(delay);
@@ -374,12 +402,20 @@ final class MlflowSender {
       Thread.currentThread().interrupt();
       givingUp = true;
     }
-    if (thread.isAlive()) {
-      countAll(inFlight, "a request to " + connection.config.uri() + " did not return");
-    }
     List<Op> left = new ArrayList<>();
-    queue.drainTo(left);
+    synchronized (this) {
+      if (thread.isAlive()) {
+        // From here the sender thread counts nothing it held before (settle): each operation is
+        // counted once, by whichever side holds it.
+        abandoned = true;
+        countAll(inFlight, "a request to " + connection.config.uri() + " did not return");
+        releaseMetrics(inFlight);
+        inFlight = List.of();
+      }
+      queue.drainTo(left);
+    }
     countAll(left, "not sent before finish_timeout_seconds");
+    left.forEach(op -> releaseMetrics(List.of(op)));
     connection.close();
     return report();
   }
