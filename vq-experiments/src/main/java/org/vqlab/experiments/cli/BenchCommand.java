@@ -34,13 +34,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", description = "Run a benchmark on the configured device: quantizer, data, train, sample (the configured prior's samplers), prior (training step).")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data | train | sample | prior")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "quantizer | data | train | sample | prior | deconv")
   String what;
 
   @Parameters(index = "1..*", arity = "0..*", paramLabel = "OVERRIDE")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--repeats", description = "Timed repetitions (quantizer), batches (data), steps (train, prior) or positions (sample).")
+  @Option(names = "--repeats", description = "Timed repetitions (quantizer, deconv), batches (data), steps (train, prior) or positions (sample).")
   Integer repeats;
 
   @Option(names = "--soak-steps", description = "train: steps of the memory soak at a small size (0 = skip).")
@@ -61,8 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (warmup < 1) {
       throw new ConfigError("--warmup must be at least 1 (the first step builds the model's state); got " + warmup);
     }
-    if (!List.of("quantizer", "data", "train", "sample", "prior").contains(what)) {
-      throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data, train, sample, prior]");
+    if (!List.of("quantizer", "data", "train", "sample", "prior", "deconv").contains(what)) {
+      throw new ConfigError("unknown benchmark '" + what + "'; known: [quantizer, data, train, sample, prior, deconv]");
     }
     ComposedConfig composed = new ConfigComposer(ConfigSearchPath.defaults(PluginPath.current().classLoader())).compose(overrides);
     PluginRegistry registry = PluginRegistry.load();
@@ -74,6 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
         Engine.getDjlVersion(), Runtime.getRuntime().availableProcessors());
     switch (what) {
       case "quantizer" -> QuantizerBenchmark.run(device, out, repeats == null ? 7 : repeats);
+      case "deconv" -> org.vqlab.models.nn.TransposedConvBenchmark.run(device, out, repeats == null ? 20 : repeats);
       case "sample" -> {
         Section prior = RunArtifacts.priorSection(composed.root());
         PriorFactory factory = registry.factory(PluginKind.PRIOR, prior);

@@ -12,7 +12,7 @@ import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.vqlab.core.nn.MemoryLayout;
 
 class PolyphaseConvTranspose2dTest {
@@ -22,15 +22,16 @@ class PolyphaseConvTranspose2dTest {
    * input stored row-major and one stored channels-last (as a decoder's after a quantizer): the
    * layer arranges its interleave by the layout.
    */
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void equalsTheTransposedConvolutionItsPhasesDefine(boolean channelsLast) {
+  @ParameterizedTest(name = "channels-last {0}, libtorch kernel {1}")
+  @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+  void equalsTheTransposedConvolutionItsPhasesDefine(boolean channelsLast, boolean nativeKernel) {
     int cin = 3;
     int cout = 2;
     int h = 3;
     int w = 4;
     try (NDManager m = NDManager.newBaseManager()) {
       PolyphaseConvTranspose2d block = new PolyphaseConvTranspose2d(cout);
+      block.kernel = nativeKernel ? PolyphaseConvTranspose2d.Kernel.LIBTORCH : PolyphaseConvTranspose2d.Kernel.POLYPHASE;
       block.initialize(m, DataType.FLOAT32, new Shape(2, cin, h, w));
       NDArray bias = block.getParameters().get("bias").getArray();
       bias.set(m.create(new float[] {0.5f, -0.25f}).toByteBuffer());
@@ -93,16 +94,21 @@ class PolyphaseConvTranspose2dTest {
     }
   }
 
-  /** Both arrangements of the interleave give the same gradients, of the input and the weights. */
+  /**
+   * Both arrangements of the interleave, and libtorch's transposed convolution from the same
+   * weights, give the same gradients, of the input and the weights.
+   */
   @Test
-  void theGradientsDoNotDependOnTheInputsLayout() {
+  void theGradientsDoNotDependOnTheInputsLayoutOrTheKernel() {
     try (NDManager m = NDManager.newBaseManager()) {
       PolyphaseConvTranspose2d block = new PolyphaseConvTranspose2d(3);
       block.initialize(m, DataType.FLOAT32, new Shape(2, 4, 5, 6));
       NDArray nhwc = m.randomNormal(new Shape(2, 5, 6, 4));
       NDArray target = m.randomNormal(new Shape(2, 3, 10, 12));
-      float[][] grads = new float[4][];
-      for (int layout = 0; layout < 2; layout++) {
+      float[][] grads = new float[8][];
+      for (int run = 0; run < 4; run++) {
+        int layout = run % 2;
+        block.kernel = run >= 2 ? PolyphaseConvTranspose2d.Kernel.LIBTORCH : PolyphaseConvTranspose2d.Kernel.POLYPHASE;
         NDArray x = layout == 0 ? m.create(nhwc.transpose(0, 3, 1, 2).toFloatArray(), new Shape(2, 4, 5, 6))
             : nhwc.transpose(0, 3, 1, 2);
         assertEquals(layout == 0, MemoryLayout.isRowMajor(x).orElseThrow());
@@ -113,14 +119,15 @@ class PolyphaseConvTranspose2dTest {
           NDArray y = block.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
           gc.backward(y.mul(target).sum());
         }
-        grads[2 * layout] = x.getGradient().toFloatArray();
-        grads[2 * layout + 1] = weight.getGradient().toFloatArray();
+        grads[2 * run] = x.getGradient().toFloatArray();
+        grads[2 * run + 1] = weight.getGradient().toFloatArray();
         weight.getGradient().muli(0); // the next backward pass would add to it
       }
-      for (int k = 0; k < 2; k++) {
-        assertEquals(grads[k].length, grads[k + 2].length);
+      for (int k = 2; k < 8; k++) {
+        assertEquals(grads[k % 2].length, grads[k].length);
         for (int i = 0; i < grads[k].length; i++) {
-          assertEquals(grads[k][i], grads[k + 2][i], 1e-4, (k == 0 ? "input" : "weight") + " gradient " + i);
+          assertEquals(grads[k % 2][i], grads[k][i], 1e-4, "run " + k / 2 + ": "
+              + (k % 2 == 0 ? "input" : "weight") + " gradient " + i);
         }
       }
     }
