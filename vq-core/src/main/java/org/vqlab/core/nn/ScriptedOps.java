@@ -37,7 +37,6 @@ import java.util.zip.ZipOutputStream;
  */
 public final class ScriptedOps {
   private static final Map<String, Optional<PtSymbolBlock>> MODULES = new ConcurrentHashMap<>();
-  private static volatile NDManager owner;
 
   private ScriptedOps() {}
 
@@ -78,23 +77,16 @@ public final class ScriptedOps {
         + "    return " + body + "\n";
     try {
       byte[] archive = archive(name, source);
-      return Optional.of(JniUtils.loadModule((PtNDManager) manager(), new ByteArrayInputStream(archive),
+      return Optional.of(JniUtils.loadModule((PtNDManager) Owner.MANAGER, new ByteArrayInputStream(archive),
           false, false));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build the TorchScript module " + name, e);
     }
   }
 
-  /** The manager that owns the loaded modules (they live as long as the JVM). */
-  private static NDManager manager() {
-    if (owner == null) {
-      synchronized (ScriptedOps.class) {
-        if (owner == null) {
-          owner = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        }
-      }
-    }
-    return owner;
+  /** The manager that owns the loaded modules (they live as long as the JVM), made on first use. */
+  private static final class Owner {
+    static final NDManager MANAGER = NDManager.newBaseManager(Device.cpu(), "PyTorch");
   }
 
   /**

@@ -62,11 +62,25 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
   /** How the layer computes its output; AUTO unless -Dvqlab.polyphase.kernel=libtorch|polyphase. */
   enum Kernel { AUTO, LIBTORCH, POLYPHASE }
 
-  static final Kernel DEFAULT_KERNEL =
-      Kernel.valueOf(System.getProperty("vqlab.polyphase.kernel", "auto").toUpperCase(java.util.Locale.ROOT));
+  /** The JVM's choice, read when a layer is made (a bad value is the user's error, not a trace). */
+  private static Kernel defaultKernel() {
+    String v = System.getProperty("vqlab.polyphase.kernel", "auto");
+    try {
+      return Kernel.valueOf(v.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new org.vqlab.core.config.ConfigError("-Dvqlab.polyphase.kernel=" + v
+          + " is not one of auto, libtorch, polyphase");
+    }
+  }
+
+  /** Whether this layer computes through libtorch's transposed convolution on {@code device}. */
+  boolean usesLibtorch(ai.djl.Device device) {
+    return kernel == Kernel.LIBTORCH || kernel == Kernel.AUTO
+        && (filters >= CPU_MIN_FILTERS || !ai.djl.Device.Type.CPU.equals(device.getDeviceType()));
+  }
 
   /** The computation this layer uses (tests set each). */
-  Kernel kernel = DEFAULT_KERNEL;
+  Kernel kernel = defaultKernel();
   private final int filters;
   private final Conv2d phases;
   private final Parameter bias;
@@ -91,9 +105,7 @@ public final class PolyphaseConvTranspose2d extends AbstractBlock {
     // Outside the scope: on a replica device the store makes (and keeps) the parameter's copy here.
     NDArray weight = ps.getValue(phases.getParameters().get("weight"), x.getDevice(), training);
     NDArray bv = ps.getValue(bias, x.getDevice(), training);
-    boolean libtorch = kernel == Kernel.LIBTORCH
-        || kernel == Kernel.AUTO && (filters >= CPU_MIN_FILTERS || !ai.djl.Device.Type.CPU.equals(x.getDevice().getDeviceType()));
-    if (libtorch) {
+    if (usesLibtorch(x.getDevice())) {
       Optional<NDArray> y = nativeForward(x, weight, bv, training);
       if (y.isPresent()) {
         return new NDList(y.get());

@@ -56,9 +56,8 @@ public final class TransposedConvBenchmark {
                 channelsLast ? "channels-last" : "row-major", kernels[k].name().toLowerCase(java.util.Locale.ROOT),
                 t.get(t.size() / 2), t.get(0), t.size());
           }
-          boolean libtorch = layer[1] >= PolyphaseConvTranspose2d.CPU_MIN_FILTERS
-              || !Device.Type.CPU.equals(device.getDeviceType());
-          out.printf("  the layer uses: %s%n", libtorch ? "libtorch" : "polyphase");
+          block.kernel = PolyphaseConvTranspose2d.Kernel.AUTO;
+          out.printf("  the layer uses: %s%n", block.usesLibtorch(device) ? "libtorch" : "polyphase");
         }
       }
     }
